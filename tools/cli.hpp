@@ -1,0 +1,33 @@
+// Shared pieces of the `dreamsim` command line. Only tools/ reads argv, the
+// environment and the wall clock; everything below it sees validated values.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <stdexcept>
+#include <string>
+
+namespace dreamsim::tools {
+
+// Exit codes are part of the contract users script against (DESIGN.md).
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;    // an expectation failed, a gate said worse
+inline constexpr int kExitBadInput = 2;  // bad file, flag or value
+
+// Bad input found after parsing (a file, a value): printed, then exit 2.
+class InputError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Each subcommand file adds its subcommand to the app; the callback stores the
+// exit code in `*exit_code`.
+void add_bench_command(CLI::App& app, int* exit_code);
+void add_unbuilt_commands(CLI::App& app, int* exit_code);
+
+// Wall-clock seconds since an arbitrary start (steady clock), and the peak
+// resident set size of this process in bytes. For benchmarks and progress
+// only; never fed into a simulation.
+double wall_seconds();
+uint64_t peak_rss_bytes();
+
+}  // namespace dreamsim::tools

@@ -1,0 +1,36 @@
+// Subcommands of the DESIGN.md contract that later issues build. Each one is
+// listed in --help, accepts its arguments, and exits 2 naming the issue that
+// adds it, so scripts written against the contract fail loudly, not silently.
+#include <iostream>
+
+#include "tools/cli.hpp"
+
+namespace dreamsim::tools {
+
+void add_unbuilt_commands(CLI::App& app, int* exit_code) {
+  struct Unbuilt {
+    const char* name;
+    const char* what;
+    const char* issue;
+  };
+  static constexpr Unbuilt kUnbuilt[] = {
+      {"run", "run a scenario and write outcome.json", "issue 3 (world model and scenario files)"},
+      {"validate", "check scenario or procedures files", "issue 3 (world model and scenario files)"},
+      {"sweep", "run scenarios over many seeds on many threads",
+       "issue 7 (scenario library, sweeps, shards and the CI gate)"},
+      {"merge", "combine shard outputs", "issue 7 (scenario library, sweeps, shards and the CI gate)"},
+      {"gate", "compare two procedures files on the same seeds",
+       "issue 7 (scenario library, sweeps, shards and the CI gate)"},
+      {"report", "render report.html, dag.svg, dag.dot, trace.json", "issue 8 (reports)"},
+  };
+  for (const Unbuilt& u : kUnbuilt) {
+    CLI::App* sub = app.add_subcommand(u.name, std::string(u.what) + " (not built yet)");
+    sub->allow_extras();
+    sub->callback([u, exit_code] {
+      std::cerr << "dreamsim " << u.name << ": not built yet; " << u.issue << " adds it\n";
+      *exit_code = kExitBadInput;
+    });
+  }
+}
+
+}  // namespace dreamsim::tools
