@@ -7,11 +7,10 @@
 #include "sim/simulation.hpp"
 
 namespace dreamsim::sim {
-namespace {
 
-class Phold {
+class PholdModel::State {
  public:
-  explicit Phold(const PholdParams& p) : p_(p), lookahead_us_(llround_us(p.lookahead)) {
+  explicit State(const PholdParams& p) : p_(p), lookahead_us_(llround_us(p.lookahead)) {
     rngs_.reserve(p.lps);
     for (uint64_t i = 0; i < p.lps; ++i) {
       rngs_.emplace_back(stream_seed(p.seed, "phold/lp/" + std::to_string(i)));
@@ -51,10 +50,12 @@ class Phold {
   Simulation sim_;
 };
 
-}  // namespace
+PholdModel::PholdModel(const PholdParams& params) : state_(std::make_unique<State>(params)) {}
+PholdModel::~PholdModel() = default;
+PholdResult PholdModel::run() { return state_->run(); }
 
 PholdResult run_phold(const PholdParams& params) {
-  Phold model(params);
+  PholdModel model(params);
   return model.run();
 }
 

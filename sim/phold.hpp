@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 
 namespace dreamsim::sim {
 
@@ -31,6 +32,23 @@ struct PholdResult {
   uint64_t model_bytes = 0;  // the LPs' own state
   double final_time_s = 0;
   uint64_t hash = 0;
+};
+
+// The model, built (streams derived, initial events scheduled) by the
+// constructor, so that a benchmark can time the event loop alone.
+class PholdModel {
+ public:
+  explicit PholdModel(const PholdParams& params);
+  ~PholdModel();
+  PholdModel(const PholdModel&) = delete;
+  PholdModel& operator=(const PholdModel&) = delete;
+
+  // Runs until params.events events have been handled.
+  PholdResult run();
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
 };
 
 PholdResult run_phold(const PholdParams& params);

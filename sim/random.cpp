@@ -38,6 +38,12 @@ Rng::Rng(uint64_t seed) {
   for (auto& word : s_) word = sm.next();
 }
 
+Rng Rng::from_state(const std::array<uint64_t, 4>& state) {
+  Rng r;
+  r.s_ = state;
+  return r;
+}
+
 uint64_t Rng::next() {
   const uint64_t result = rotl(s_[1] * 5, 7) * 9;
   const uint64_t t = s_[1] << 17;

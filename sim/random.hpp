@@ -44,6 +44,9 @@ class Rng {
  public:
   // Fills the xoshiro state from SplitMix64(seed).
   explicit Rng(uint64_t seed);
+  // A generator with exactly this state (not all zero), for known-answer tests
+  // against the published xoshiro256** vectors.
+  static Rng from_state(const std::array<uint64_t, 4>& state);
 
   // Raw 64 random bits.
   uint64_t next();
@@ -72,7 +75,8 @@ class Rng {
   std::array<uint64_t, 4> state() const { return s_; }
 
  private:
-  std::array<uint64_t, 4> s_;
+  Rng() = default;
+  std::array<uint64_t, 4> s_{};
 };
 
 // The seed of the stream called `name` under the run's root seed.
