@@ -8,12 +8,8 @@ namespace dreamsim::sim {
 Simulation::Simulation() = default;
 Simulation::~Simulation() = default;
 
-uint32_t Simulation::take_slot() {
-  if (free_head_ != UINT32_MAX) {
-    const uint32_t i = free_head_;
-    free_head_ = slot(i).next_free;
-    return i;
-  }
+uint32_t Simulation::grow_slots() {
+  if (slots_used_ >= kMaxSlots) fail_limit();
   if ((slots_used_ & (kChunkSize - 1)) == 0) {
     chunks_.push_back(std::make_unique<Slot[]>(kChunkSize));
   }
@@ -22,29 +18,28 @@ uint32_t Simulation::take_slot() {
 
 void Simulation::free_slot(uint32_t i) {
   Slot& s = slot(i);
-  s.action = nullptr;
+  s.action.reset();
   s.seq = 0;
   s.next_free = free_head_;
   free_head_ = i;
 }
 
-EventId Simulation::at(Time t, Action action) {
-  if (t < now_) {
-    std::fprintf(stderr,
-                 "dreamsim: invariant broken: event scheduled at %s, before now %s "
-                 "(after %llu events)\n",
-                 format_duration(t.since_start()).c_str(),
-                 format_duration(now_.since_start()).c_str(),
-                 static_cast<unsigned long long>(events_run_));
-    std::abort();
-  }
-  const uint32_t i = take_slot();
-  Slot& s = slot(i);
-  s.action = std::move(action);
-  s.seq = next_seq_++;
-  push(Entry{t.us(), s.seq, i});
-  if (++live_ > peak_live_) peak_live_ = live_;
-  return EventId{i, s.seq};
+void Simulation::fail_in_past(Time t) const {
+  std::fprintf(stderr,
+               "dreamsim: invariant broken: event scheduled at %s, before now %s "
+               "(after %llu events)\n",
+               format_duration(t.since_start()).c_str(), format_duration(now_.since_start()).c_str(),
+               static_cast<unsigned long long>(events_run_));
+  std::abort();
+}
+
+void Simulation::fail_limit() const {
+  std::fprintf(stderr,
+               "dreamsim: engine limit reached at %s after %llu events: at most 2^26 pending "
+               "events and 2^38 scheduled events per run\n",
+               format_duration(now_.since_start()).c_str(),
+               static_cast<unsigned long long>(events_run_));
+  std::abort();
 }
 
 bool Simulation::cancel(EventId id) {
@@ -52,6 +47,7 @@ bool Simulation::cancel(EventId id) {
   if (slot(id.slot).seq != id.seq) return false;
   free_slot(id.slot);
   --live_;
+  ++cancelled_in_heap_;
   return true;
 }
 
@@ -74,48 +70,65 @@ Simulation::Entry Simulation::pop() {
   heap_.pop_back();
   const size_t n = heap_.size();
   if (n == 0) return top;
-  // Sift the last entry down from the root: children of i are 4i+1 .. 4i+4.
-  size_t i = 0;
+  // Bottom-up deletion (Floyd's trick, as libstdc++'s pop_heap does): move
+  // the hole from the root down to a leaf along the smallest children,
+  // without comparing against `last`, then sift `last` up from the hole. The
+  // last entry of a heap nearly always belongs near the bottom, so this saves
+  // a comparison per level. Children of i are 4i+1 .. 4i+4.
+  size_t hole = 0;
   for (;;) {
-    const size_t first = 4 * i + 1;
+    const size_t first = 4 * hole + 1;
     if (first >= n) break;
     size_t best = first;
+    Key best_key = key(heap_[first]);
     const size_t end = first + 4 < n ? first + 4 : n;
     for (size_t c = first + 1; c < end; ++c) {
-      if (before(heap_[c], heap_[best])) best = c;
+      const Key k = key(heap_[c]);
+      const bool smaller = k < best_key;
+      best = smaller ? c : best;
+      best_key = smaller ? k : best_key;
     }
-    if (!before(heap_[best], last)) break;
-    heap_[i] = heap_[best];
-    i = best;
+    heap_[hole] = heap_[best];
+    hole = best;
   }
-  heap_[i] = last;
+  const Key last_key = key(last);
+  while (hole > 0) {
+    const size_t parent = (hole - 1) >> 2;
+    if (key(heap_[parent]) <= last_key) break;
+    heap_[hole] = heap_[parent];
+    hole = parent;
+  }
+  heap_[hole] = last;
   return top;
 }
 
 bool Simulation::settle_top() {
+  // Without cancellations every entry is live; skip the slot look-up.
+  if (cancelled_in_heap_ == 0) return !heap_.empty();
   while (!heap_.empty()) {
     const Entry& e = heap_.front();
-    if (slot(e.slot).seq == e.seq) return true;
+    if (slot(e.slot()).seq == e.seq()) return true;
     pop();  // cancelled: its slot was freed (and maybe reused) already
+    --cancelled_in_heap_;
   }
   return false;
 }
 
 void Simulation::run_top() {
   const Entry e = pop();
-  Slot& s = slot(e.slot);
+  Slot& s = slot(e.slot());
   now_ = Time::from_micros(e.time_us);
   --live_;
   ++events_run_;
   trace_.word(static_cast<uint64_t>(e.time_us));
-  trace_.word(e.seq);
+  trace_.word(e.seq());
   trace_.end_record();
   // The chunk never moves, so the action may schedule (and grow the table)
   // while it runs; its slot is freed only after it returns. Marking the seq
   // first keeps a cancel() of the running event from freeing it twice.
   s.seq = 0;
   s.action();
-  free_slot(e.slot);
+  free_slot(e.slot());
 }
 
 uint64_t Simulation::run_until(Time limit) {
