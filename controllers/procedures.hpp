@@ -1,0 +1,95 @@
+// The procedures: every number and choice a team would change in a pull
+// request, as validated structs. The defaults are the seed's numbers
+// (shared/seed/operational-procedures.md) and are written out in
+// scenarios/procedures/default.yaml; the loader (model/procedures_loader.hpp)
+// fills these from a YAML or JSON file, and nothing downstream sees the file.
+//
+// Durations are Micros (int64 microseconds). Thresholds are per severity,
+// P0 the most severe: a signal at or beyond the P0 threshold is P0, else at
+// or beyond P1 is P1, and so on (the exact edges are in
+// controllers/alerting.hpp).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "controllers/ports.hpp"
+
+namespace dreamsim::ctl {
+
+struct Thresholds {
+  double p0 = 0.0;
+  double p1 = 0.0;
+  double p2 = 0.0;
+};
+
+struct AlertingProcedures {
+  Micros evaluation_interval = 10 * kSecond;  // how often rules are evaluated
+  Micros window = 1 * kMinute;                // the signal is read over this window
+  Micros for_duration = 0;                    // a breach must hold this long to fire
+  Micros resolve_after = 2 * kMinute;         // normal this long before resolving
+  Thresholds latency_p95_s{5.0, 2.0, 1.0};
+  Thresholds error_rate{0.10, 0.05, 0.01};
+  Thresholds traffic_drop{0.50, 0.25, 0.10};  // fraction below the baseline
+  Thresholds saturation{0.95, 0.85, 0.75};    // CPU or memory
+  Micros traffic_baseline = 1 * kHour;        // the baseline is the mean over this, before the window
+  double traffic_min_rps = 1.0;               // no traffic-drop alert below this baseline
+  bool per_service = true;
+  bool system_wide = true;
+};
+
+struct GradingPhase {
+  double fraction = 1.0;  // of entry traffic admitted
+  Micros hold = 0;        // signals must hold this long before the next phase
+};
+
+enum class BreachAction { kHalt, kStepBack };
+
+struct StartupProcedures {
+  bool pre_startup_checks = true;
+  Micros liveness_timeout = 30 * kSecond;
+  Micros readiness_timeout = 60 * kSecond;
+  int health_retries = 2;                    // re-probes before a gate fails
+  Micros probe_interval = 5 * kSecond;
+  std::vector<GradingPhase> grading = {{0.01, 2 * kMinute}, {0.10, 2 * kMinute},
+                                       {0.50, 2 * kMinute}, {1.00, 0}};
+  BreachAction on_breach = BreachAction::kHalt;
+  Micros verify_window = 1 * kMinute;
+  // Emergency start-up: core services first, then one subsystem at a time.
+  bool minimal_mode = false;
+  Micros gradual_enable_interval = 1 * kMinute;
+};
+
+// A delay drawn for the human in the loop.
+struct DelayDistribution {
+  enum class Kind { kFixed, kExponential, kLognormal } kind = Kind::kLognormal;
+  Micros median = 2 * kMinute;  // fixed: the value; exponential: the mean
+  double sigma = 0.5;           // lognormal only
+};
+
+struct IncidentProcedures {
+  DelayDistribution operator_delay;
+  Micros response_limit_p0 = 5 * kMinute;
+  Micros response_limit_p1 = 15 * kMinute;
+  Micros response_limit_p2 = 1 * kHour;
+  Micros safe_mode_exit_after = 5 * kMinute;  // signals normal this long
+  Micros recovery_check_interval = 30 * kSecond;
+  // P2: raise monitoring frequency and lower thresholds for a while.
+  double p2_interval_factor = 0.5;
+  double p2_threshold_factor = 0.8;
+  Micros p2_boost_duration = 1 * kHour;
+  // The deploy that preceded the onset within this is blamed (rollback).
+  Micros deploy_blame_window = 30 * kMinute;
+  // Records read per second by one agent beyond which it counts as a breach.
+  double exfiltration_rps = 1.0;
+};
+
+struct Procedures {
+  std::string path;  // the file it came from, or "" for the built-in defaults
+  std::string hash;  // of the file's bytes, 16 hex digits
+  AlertingProcedures alerting;
+  StartupProcedures startup;
+  IncidentProcedures incident;
+};
+
+}  // namespace dreamsim::ctl
