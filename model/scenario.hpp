@@ -5,6 +5,16 @@
 //
 // Field names follow the file format documented in scenarios/README.md; units
 // go last in names (timeout, capacity_rps, memory_base_mb).
+//
+// Additions made with the loader (nothing was renamed or removed):
+// - Scenario::noise, the file's top-level `noise`: the default that each
+//   EntryLoad::noise was filled from (an entry's own `noise` overrides it).
+// - Fault::declared, the fault's index in the file's `faults` list, since the
+//   loader sorts faults by (start, declaration order).
+// - What Fault::target means for each target kind is spelled out below,
+//   including kAllServices for a traffic fault with `target: "*"` and kKey,
+//   where `target` is the first agent holding the key.
+// - to_string() for FaultTargetKind and ConfigCheck.
 #pragma once
 
 #include <cstdint>
@@ -119,6 +129,9 @@ enum class FaultKind {
   kAgentCompromise, kKeyCompromise, kFullOutage, kConfigError
 };
 
+// What a fault's `target` names. kNone: partition (it names `groups`).
+// kAllServices: full_outage (every service), and traffic_drop/traffic_surge
+// written with `target: "*"` (every entry load).
 enum class FaultTargetKind { kNone, kService, kDataStore, kAgent, kKey, kAllServices };
 
 enum class ConfigCheck { kDatabase, kQueue, kEnv };
@@ -126,7 +139,8 @@ enum class ConfigCheck { kDatabase, kQueue, kEnv };
 struct Fault {
   FaultKind kind = FaultKind::kCrash;
   FaultTargetKind target_kind = FaultTargetKind::kService;
-  size_t target = 0;               // index into services, data_stores or agents
+  size_t target = 0;               // index into services, data_stores or agents; for kKey the
+                                   // first agent holding the key; 0 for kNone and kAllServices
   std::string target_name;         // as written (service id, store id, agent id, key)
   Time start;
   std::optional<Time> end;         // none: lasts to the end of the run
@@ -146,6 +160,7 @@ struct Fault {
   double exfil_rps = 0.0;          // compromise: records read out per second
   ConfigCheck check = ConfigCheck::kEnv;  // config_error: which pre-startup check fails
   std::string setting;             // config_error env: the missing setting
+  size_t declared = 0;             // index in the file's `faults` list
 };
 
 struct Scenario {
@@ -159,6 +174,7 @@ struct Scenario {
   std::vector<std::string> environment;  // settings present at startup
   std::vector<DataStore> data_stores;
   std::vector<Agent> agents;
+  LoadNoise noise;                 // top-level default; each EntryLoad::noise is resolved
   std::vector<EntryLoad> load;
   std::vector<Fault> faults;       // sorted by (start, declaration order)
   std::string procedures;          // path of the procedures file, resolved; may be empty
@@ -168,5 +184,7 @@ struct Scenario {
 const char* to_string(FaultKind kind);
 const char* to_string(ServiceKind kind);
 const char* to_string(LoadProfileKind kind);
+const char* to_string(FaultTargetKind kind);
+const char* to_string(ConfigCheck check);
 
 }  // namespace dreamsim::model

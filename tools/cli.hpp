@@ -23,6 +23,7 @@ class InputError : public std::runtime_error {
 // exit code in `*exit_code`.
 void add_bench_command(CLI::App& app, int* exit_code);
 void add_unbuilt_commands(CLI::App& app, int* exit_code);
+void add_validate_command(CLI::App& app, int* exit_code);
 
 // Wall-clock seconds since an arbitrary start (steady clock), and the peak
 // resident set size of this process in bytes. For benchmarks and progress
