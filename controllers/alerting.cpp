@@ -25,11 +25,11 @@ const char* severity_name(int severity) {
   }
 }
 
-int classify(double value, const Thresholds& t, double factor) {
+int classify(double value, const Thresholds& t, double p2_factor) {
   if (!(value == value)) return kNormal;  // NaN: no data is not a breach
-  if (value > t.p0 * factor) return 0;
-  if (value > t.p1 * factor) return 1;
-  if (value > t.p2 * factor) return 2;
+  if (value > t.p0) return 0;
+  if (value > t.p1) return 1;
+  if (value > t.p2 * p2_factor) return 2;
   return kNormal;
 }
 
@@ -140,10 +140,14 @@ void AlertingController::evaluate() {
   for (size_t column = 0; column <= services; ++column) {
     if (column < services && !p_.per_service) continue;
     if (column == services && !p_.system_wide) continue;
+    // A service switched off on purpose (safe mode, a disabled module) is
+    // silenced: its drop in traffic is the intent, not an incident.
+    const bool silenced = column < services && t.state(column).disabled;
     for (size_t k = 0; k < kAlertSignalCount; ++k) {
       const auto signal = static_cast<AlertSignal>(k);
       bool valid = false;
-      const double value = read(column, signal, window_ticks, baseline_ticks, &valid);
+      const double value =
+          silenced ? 0.0 : read(column, signal, window_ticks, baseline_ticks, &valid);
       step(column, signal, value, valid, now);
     }
   }
@@ -161,7 +165,7 @@ void AlertingController::step(size_t column, AlertSignal signal, double value, b
   const double factor = now < boost_until_ ? boost_threshold_factor_ : 1.0;
   const int severity = valid ? classify(value, thresholds(signal), factor) : kNormal;
   const Thresholds& th = thresholds(signal);
-  const double threshold_of[3] = {th.p0 * factor, th.p1 * factor, th.p2 * factor};
+  const double threshold_of[3] = {th.p0, th.p1, th.p2 * factor};
 
   if (severity == kNormal) {
     if (s.phase == 1) {  // a pending breach that did not hold

@@ -28,7 +28,9 @@
 //     `resolve_after`.
 //
 // P2's runbook step "raise monitoring frequency, lower thresholds" is boost():
-// for a while, evaluations run more often and thresholds are scaled down.
+// for a while, evaluations run more often and the P2 threshold is scaled
+// down, so trends show earlier; P0 and P1 keep their thresholds, so a lower
+// threshold never turns a known P2 into a page of higher severity.
 #pragma once
 
 #include <cstdint>
@@ -50,8 +52,9 @@ const char* to_string(AlertSignal s);
 inline constexpr int kNormal = 3;
 const char* severity_name(int severity);
 
-// The severity of `value` against `t`: strictly greater breaches.
-int classify(double value, const Thresholds& t, double threshold_factor = 1.0);
+// The severity of `value` against `t`: strictly greater breaches. The P2
+// threshold is scaled by `p2_factor` (the P2 runbook's lowered thresholds).
+int classify(double value, const Thresholds& t, double p2_factor = 1.0);
 
 class AlertingController {
  public:

@@ -31,7 +31,8 @@ TEST(Classify, StrictlyGreaterBreaches) {
   EXPECT_EQ(classify(2.5, t), 1);
   EXPECT_EQ(classify(5.0, t), 1);
   EXPECT_EQ(classify(5.1, t), 0);
-  EXPECT_EQ(classify(0.9, t, 0.8), 2);  // lowered thresholds: 0.8
+  EXPECT_EQ(classify(0.9, t, 0.8), 2);  // lowered P2 threshold: 0.8
+  EXPECT_EQ(classify(1.9, t, 0.8), 2);  // P1 keeps its threshold
   EXPECT_EQ(classify(std::numeric_limits<double>::quiet_NaN(), t), kNormal);
 }
 
