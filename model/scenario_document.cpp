@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -282,6 +283,7 @@ class YamlConverter {
       case YAML::NodeType::Map: {
         out.type = DocNode::Type::kMap;
         out.mark = yaml_mark(in.Mark(), fallback);
+        std::vector<DocNode> merges;
         for (const auto& kv : in) {
           DocMember member;
           member.key_mark = yaml_mark(kv.first.Mark(), out.mark);
@@ -291,7 +293,22 @@ class YamlConverter {
           }
           member.key = kv.first.Scalar();
           if (!convert(kv.second, member.value, member.key_mark, depth + 1)) return false;
+          if (member.key == "<<" && kv.first.Tag() == "?") {
+            if (!merge_source(member, merges)) return false;
+            continue;
+          }
           out.members.push_back(std::move(member));
+        }
+        // YAML merge keys (`<<: *defaults`), which yaml-cpp leaves to the
+        // application: keys written in the mapping win, then the merged
+        // mappings in the order given.
+        for (const DocNode& source : merges) {
+          for (const DocMember& m : source.members) {
+            const bool present =
+                std::any_of(out.members.begin(), out.members.end(),
+                            [&](const DocMember& have) { return have.key == m.key; });
+            if (!present) out.members.push_back(m);
+          }
         }
         return true;
       }
@@ -300,6 +317,28 @@ class YamlConverter {
   }
 
  private:
+  // The value of a merge key: a mapping, or a list of mappings.
+  bool merge_source(DocMember& member, std::vector<DocNode>& merges) {
+    if (member.value.type == DocNode::Type::kMap) {
+      merges.push_back(std::move(member.value));
+      return true;
+    }
+    if (member.value.type == DocNode::Type::kList) {
+      for (DocNode& item : member.value.items) {
+        if (item.type != DocNode::Type::kMap) {
+          fail(item.mark,
+               "a merge key '<<' takes a mapping or a list of mappings, got " + describe(item));
+          return false;
+        }
+        merges.push_back(std::move(item));
+      }
+      return true;
+    }
+    fail(member.value.mark,
+         "a merge key '<<' takes a mapping or a list of mappings, got " + describe(member.value));
+    return false;
+  }
+
   void fail(Mark m, std::string message) {
     problems_.push_back(Diagnostic{file_, m.line, m.column, "", std::move(message)});
   }

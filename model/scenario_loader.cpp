@@ -698,7 +698,13 @@ class Loader {
                    describe(root));
       return std::nullopt;
     }
-    MapReader top(c_, root, "", kTopKeys);
+    // Top-level keys that start with "x-" are the user's own (a place for
+    // YAML anchors to merge from, as in Compose files); they are not read.
+    Keys known = kTopKeys;
+    for (const DocMember& m : root.members) {
+      if (m.key.rfind("x-", 0) == 0) known.push_back(m.key);
+    }
+    MapReader top(c_, root, "", known);
     s_.path = path_;
     read_header(top);
     read_environment(top);
@@ -776,6 +782,9 @@ class Loader {
   void read_environment(MapReader& top) {
     const DocNode* n = top.get("environment");
     if (n == nullptr) return;
+    // Until the list is read, a service's requires_env cannot be checked
+    // against it; a broken list should not add a problem per setting.
+    environment_ok_ = false;
     const auto* items = read_list(c_, *n, "environment");
     if (items == nullptr) return;
     std::map<std::string, size_t> seen;
@@ -846,6 +855,12 @@ class Loader {
 
   void read_service(size_t i, const DocNode& node) {
     Service& svc = s_.services[i];
+    if (node.type == Type::kString) {
+      c_.error(node.mark, index_path("services", i),
+               "expected a mapping with at least an id, got " + describe(node) +
+                   " (write: - id: " + node.text + ")");
+      return;
+    }
     MapReader m(c_, node, index_path("services", i), kServiceKeys);
     if (!m.valid()) return;
     m.require("id");
@@ -1881,6 +1896,7 @@ LoadResult finish(Checker& c, std::optional<Scenario> scenario) {
                      if (a.line != b.line) return a.line < b.line;
                      return a.column < b.column;
                    });
+  result.problems = result.diagnostics.size();
   if (result.diagnostics.size() > kMaxDiagnostics) {
     const size_t more = result.diagnostics.size() - kMaxDiagnostics;
     result.diagnostics.resize(kMaxDiagnostics);

@@ -31,6 +31,9 @@ namespace dreamsim::model {
 struct LoadResult {
   std::optional<Scenario> scenario;     // set exactly when diagnostics is empty
   std::vector<Diagnostic> diagnostics;  // in file order
+  // How many problems were found; more than diagnostics.size() - 1 when the
+  // list was cut at kMaxDiagnostics (its last entry then says so).
+  size_t problems = 0;
 
   bool ok() const { return scenario.has_value(); }
   // Every diagnostic, one per line.

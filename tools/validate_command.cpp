@@ -67,7 +67,7 @@ void add_validate_command(CLI::App& app, int* exit_code) {
       }
       all_ok = false;
       std::cerr << result.format();
-      std::cerr << file << ": " << plural(result.diagnostics.size(), "problem", "problems") << "\n";
+      std::cerr << file << ": " << plural(result.problems, "problem", "problems") << "\n";
     }
     std::cout.flush();
     *exit_code = all_ok ? kExitOk : kExitBadInput;

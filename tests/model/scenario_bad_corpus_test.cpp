@@ -296,6 +296,15 @@ const BadCase kCases[] = {
     {"yes_is_not_boolean.yaml",
      {{"yes_is_not_boolean.yaml:4:11: services[0].core: expected true or false, got the string "
        "\"yes\" (yes/no/on/off are strings in YAML 1.2; write true or false)"}}},
+    {"service_not_mapping.yaml",
+     {{"service_not_mapping.yaml:3:5: services[0]: expected a mapping with at least an id, got the "
+       "string \"api\" (write: - id: api)"}}},
+    {"merge_key_not_mapping.yaml",
+     {{"merge_key_not_mapping.yaml:4:9: a merge key '<<' takes a mapping or a list of mappings, "
+       "got 3"}}},
+    {"environment_not_list.yaml",
+     {{"environment_not_list.yaml:2:14: environment: expected a list, got the string \"DB_URL\" "
+       "(write a list: [DB_URL])"}}},
 };
 
 // gtest prints a parameter as its name rather than as raw bytes.

@@ -391,6 +391,36 @@ TEST(ScenarioDefaults, DependenciesMayBeDeclaredAfterTheirCallers) {
   EXPECT_EQ(s.services[1].depends_on[0].service, 2u);
 }
 
+TEST(ScenarioDefaults, YamlMergeKeysAndUserTopLevelKeys) {
+  // yaml-cpp leaves merge keys to the application; the loader applies them:
+  // keys written in the mapping win over merged ones. Top-level keys starting
+  // with "x-" are the user's own, a home for anchors.
+  const Scenario s = load_yaml_ok(
+      "x-defaults: &svc {replicas: 3, timeout: 2s}\n"
+      "x-slow: &slow {service_time: 50ms, timeout: 9s}\n"
+      "duration: 1h\nservices:\n"
+      "  - <<: *svc\n    id: a\n    timeout: 5s\n"
+      "  - {<<: [*slow, *svc], id: b}\n");
+  ASSERT_EQ(s.services.size(), 2u);
+  EXPECT_EQ(s.services[0].replicas, 3);
+  EXPECT_EQ(s.services[0].timeout, Duration::seconds(5));
+  EXPECT_EQ(s.services[1].replicas, 3);
+  EXPECT_EQ(s.services[1].service_time, Duration::millis(50));
+  EXPECT_EQ(s.services[1].timeout, Duration::seconds(9));  // the first merged mapping wins
+  // A merged key that is unknown is still an error, reported where it was
+  // written.
+  const std::string p =
+      problems("x-d: &d {replics: 2}\nduration: 1h\nservices:\n  - <<: *d\n    id: a\n");
+  EXPECT_NE(p.find("test.yaml:1:10: services[0].replics: unknown field 'replics'; did you mean "
+                   "'replicas'?"),
+            std::string::npos)
+      << p;
+  // "x-" is for the top level only.
+  EXPECT_NE(problems("duration: 1h\nservices:\n  - {id: a, x-note: hi}\n")
+                .find("services[0].x-note: unknown field 'x-note'"),
+            std::string::npos);
+}
+
 TEST(ScenarioFaults, SortedByStartThenDeclarationOrder) {
   const Scenario s = load_yaml_ok(
       "duration: 1h\nservices:\n  - {id: a, replicas: 4}\nfaults:\n"
@@ -557,6 +587,7 @@ TEST(ScenarioDiagnostics, AFloodOfProblemsIsCapped) {
   const LoadResult r = load_scenario_text(text, SourceFormat::kYaml, "flood.yaml");
   ASSERT_EQ(r.diagnostics.size(), kMaxDiagnostics + 1);
   EXPECT_EQ(r.diagnostics.back().message, "and 300 more problems");
+  EXPECT_EQ(r.problems, 500u);
 }
 
 TEST(ScenarioDiagnostics, SuggestionsOnlyWhenClose) {
