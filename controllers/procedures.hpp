@@ -58,6 +58,19 @@ struct StartupProcedures {
   // Emergency start-up: core services first, then one subsystem at a time.
   bool minimal_mode = false;
   Micros gradual_enable_interval = 1 * kMinute;
+  // Traffic grading reads the system's golden signals this often during a
+  // phase's hold (over the ticks since the phase opened) and once more at its
+  // end; a breach acts at once rather than at the end of the hold.
+  Micros grading_check_interval = 10 * kSecond;
+  // The limits grading holds the system to: the alerting procedures' P2
+  // thresholds (seed: p95 > 1 s, error rate > 1 %). The defaults are the
+  // seed's; with_p2_limits() (controllers/startup.hpp) copies them from the
+  // AlertingProcedures in use, so that one pull request changes both.
+  double grading_max_latency_p95_s = 1.0;
+  double grading_max_error_rate = 0.01;
+  // On BreachAction::kStepBack, how many step-backs before grading halts
+  // instead (a system that breaches every time is not going to hold).
+  int grading_max_step_backs = 3;
 };
 
 // A delay drawn for the human in the loop.

@@ -195,9 +195,22 @@ class FakeActuators : public ActuatorPort {
   };
   std::vector<Call> calls;
   double restore_result = 100.0;
+  // Optional: run after a start_service or stop_service call is logged, so
+  // that a test can change the service's state (e.g. make it ready after a
+  // startup delay through FakeClock::call_after). Empty by default.
+  std::function<void(size_t)> on_start_service;
+  std::function<void(size_t)> on_stop_service;
 
-  bool start_service(size_t s) override { return log("start_service", s); }
-  bool stop_service(size_t s) override { return log("stop_service", s); }
+  bool start_service(size_t s) override {
+    log("start_service", s);
+    if (on_start_service) on_start_service(s);
+    return true;
+  }
+  bool stop_service(size_t s) override {
+    log("stop_service", s);
+    if (on_stop_service) on_stop_service(s);
+    return true;
+  }
   bool restart_service(size_t s) override { return log("restart_service", s); }
   bool scale_service(size_t s, int r) override { return log("scale_service", s, r); }
   void set_entry_admission(double f) override { calls.push_back({"set_entry_admission", "system", f}); }
