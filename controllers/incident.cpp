@@ -42,7 +42,11 @@ int severity_of(const Alert& a) {
 
 IncidentController::IncidentController(Ports ports, const IncidentProcedures& procedures,
                                        AlertingController& alerting, ControlController& control)
-    : ports_(ports), p_(procedures), alerting_(alerting), control_(control) {}
+    : ports_(ports),
+      p_(procedures),
+      alerting_(alerting),
+      control_(control),
+      dag_(ServiceDag::from(ports.telemetry)) {}
 
 void IncidentController::start() {
   alerting_.subscribe([this](const Alert& a, AlertingController::Event e) { on_alert(a, e); });
@@ -202,34 +206,16 @@ size_t IncidentController::service_index(const std::string& id) const {
 }
 
 std::vector<size_t> IncidentController::failed_services_in_dependency_order() const {
-  // Repeated passes in declaration order: a service comes after every
-  // dependency it has among the failed ones (the DAG is valid, so this ends).
+  // The failed (or hung) services that are meant to run, in init order, so
+  // that dependencies restart first.
   const TelemetryPort& t = ports_.telemetry;
   std::vector<size_t> failed;
-  for (size_t s = 0; s < t.service_count(); ++s) {
+  for (size_t s : dag_.init_order()) {
     const ServiceState st = t.state(s);
     if (st.disabled || st.stopped) continue;
     if (st.failed() || st.hung > 0) failed.push_back(s);
   }
-  std::vector<size_t> order;
-  std::vector<bool> placed(t.service_count(), false);
-  while (order.size() < failed.size()) {
-    bool progress = false;
-    for (size_t s : failed) {
-      if (placed[s]) continue;
-      bool ready = true;
-      for (size_t d : t.service(s).depends_on) {
-        if (!placed[d] && std::find(failed.begin(), failed.end(), d) != failed.end()) ready = false;
-      }
-      if (ready) {
-        placed[s] = true;
-        order.push_back(s);
-        progress = true;
-      }
-    }
-    if (!progress) break;
-  }
-  return order;
+  return failed;
 }
 
 bool IncidentController::mitigate(Incident& incident, bool aggressive) {

@@ -40,6 +40,7 @@
 #include <vector>
 
 #include "controllers/alerting.hpp"
+#include "controllers/dag.hpp"
 #include "controllers/ports.hpp"
 #include "controllers/procedures.hpp"
 
@@ -118,6 +119,7 @@ class IncidentController {
   IncidentProcedures p_;
   AlertingController& alerting_;
   ControlController& control_;
+  ServiceDag dag_;
   std::vector<Incident> incidents_;
   uint64_t next_id_ = 1;
   bool safe_mode_ = false;

@@ -186,8 +186,9 @@ TEST(Incident, TotalFailureUsesTheKillSwitchAndRestartsInDependencyOrder) {
   for (const Decision& d : h.world.recorder.decisions) {
     if (d.kind == "restart_service") restarted.push_back(d.target);
   }
-  // db before api (api needs db); api and recs before web.
-  EXPECT_EQ(restarted, (std::vector<std::string>{"db", "recs", "api", "web"}));
+  // The init order (Kahn's, ties by declaration): db, then api (needs db),
+  // then recs, then web (needs api and recs).
+  EXPECT_EQ(restarted, (std::vector<std::string>{"db", "api", "recs", "web"}));
   ASSERT_NE(h.first("enable_global_kill_switch"), nullptr);
   EXPECT_EQ(h.incident.incidents()[0].diagnosis, "total_failure");
 }
