@@ -32,6 +32,35 @@ Mark mark_at(std::string_view text, size_t offset) {
   return m;
 }
 
+// mark_at() for offsets that only grow, in time linear in the text: the JSON
+// builder asks for the position of every token.
+class MarkCursor {
+ public:
+  explicit MarkCursor(std::string_view text) : text_(text) {}
+  Mark at(size_t offset) {
+    if (offset > text_.size()) offset = text_.size();
+    if (offset < offset_) {  // never expected; stay correct anyway
+      offset_ = 0;
+      mark_ = Mark{1, 1};
+    }
+    for (; offset_ < offset; ++offset_) {
+      const auto c = static_cast<unsigned char>(text_[offset_]);
+      if (c == '\n') {
+        ++mark_.line;
+        mark_.column = 1;
+      } else if ((c & 0xC0) != 0x80) {
+        ++mark_.column;
+      }
+    }
+    return mark_;
+  }
+
+ private:
+  std::string_view text_;
+  size_t offset_ = 0;
+  Mark mark_{1, 1};
+};
+
 // The offset of the first byte that is not valid UTF-8 (or a NUL, which no
 // text file has), or npos when the text is clean.
 size_t first_invalid_utf8(std::string_view text) {
@@ -432,7 +461,7 @@ class JsonBuilder {
   using json = nlohmann::json;
 
   JsonBuilder(std::string_view text, const std::string& file, std::vector<Diagnostic>& problems)
-      : text_(text), file_(file), problems_(problems) {}
+      : text_(text), file_(file), problems_(problems), cursor_(text) {}
 
   size_t* consumed() { return &consumed_; }
   std::optional<DocNode>& root() { return root_; }
@@ -518,13 +547,12 @@ class JsonBuilder {
  private:
   Mark token_start() {
     size_t i = scanned_;
-    if (i == 0 && text_.substr(0, 3) == "\xEF\xBB\xBF") i = 3;
     while (i < text_.size() && (text_[i] == ' ' || text_[i] == '\t' || text_[i] == '\n' ||
                                 text_[i] == '\r' || text_[i] == ',' || text_[i] == ':')) {
       ++i;
     }
     scanned_ = consumed_;
-    return mark_at(text_, i);
+    return cursor_.at(i);
   }
 
   DocNode* place(DocNode::Type type) {
@@ -583,6 +611,7 @@ class JsonBuilder {
   std::string_view text_;
   const std::string& file_;
   std::vector<Diagnostic>& problems_;
+  MarkCursor cursor_;
   size_t consumed_ = 0;  // bytes the parser has read so far
   size_t scanned_ = 0;   // where the search for the next token starts
   size_t nodes_ = 0;
@@ -693,7 +722,8 @@ DocParse parse_document(std::string_view text, SourceFormat format, const std::s
         Diagnostic{file, 0, 0, "", "the file is empty; expected a scenario mapping"});
     return result;
   }
-  return format == SourceFormat::kYaml ? parse_yaml(body, file) : parse_json(text, file);
+  // Positions count from after a byte-order mark, which is not a column.
+  return format == SourceFormat::kYaml ? parse_yaml(body, file) : parse_json(body, file);
 }
 
 }  // namespace dreamsim::model

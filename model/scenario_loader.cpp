@@ -106,7 +106,9 @@ std::string lower(std::string_view s) {
 // The known name closest to `word`, when it is at most two edits away (case
 // ignored); the first of equals in `known` order.
 std::optional<std::string> suggest(std::string_view word, const std::vector<std::string>& known) {
-  if (word.size() > 200) return std::nullopt;  // the distance is quadratic
+  // The distance is quadratic in the lengths and linear in the names: a
+  // suggestion is not worth seconds on a hostile file.
+  if (word.size() > 200 || known.size() > 2000) return std::nullopt;
   std::optional<std::string> best;
   size_t best_distance = 3;
   const std::string w = lower(word);
@@ -1017,10 +1019,20 @@ class Loader {
     if (auto it = service_ids_.find(*v); it != service_ids_.end()) return it->second;
     if (services_listed_) {
       c_.error(name.mark, path,
-               "unknown service " + quote(*v) + did_you_mean(*v, service_names_) +
+               "unknown service " + quote(*v) + elsewhere(*v) + did_you_mean(*v, service_names_) +
                    " (known services: " + list_names(service_names_) + ")");
     }
     return std::nullopt;
+  }
+
+  // For a name that is not what was expected here but is known as something
+  // else: "; 'orders' is a data store".
+  std::string elsewhere(const std::string& name) const {
+    if (service_ids_.count(name)) return "; " + quote(name) + " is a service";
+    if (store_ids_.count(name)) return "; " + quote(name) + " is a data store";
+    if (agent_ids_.count(name)) return "; " + quote(name) + " is an agent";
+    if (key_agents_.count(name)) return "; " + quote(name) + " is an agent's key";
+    return "";
   }
 
   // --- data stores -----------------------------------------------------------
@@ -1512,7 +1524,8 @@ class Loader {
           f.target = it->second;
         } else {
           c_.error(target->mark, path,
-                   "unknown data store " + quote(*name) + did_you_mean(*name, store_names_) +
+                   "unknown data store " + quote(*name) + elsewhere(*name) +
+                       did_you_mean(*name, store_names_) +
                        " (known data stores: " + list_names(store_names_) + ")");
         }
         return;
@@ -1523,7 +1536,8 @@ class Loader {
           f.target = it->second;
         } else {
           c_.error(target->mark, path,
-                   "unknown agent " + quote(*name) + did_you_mean(*name, agent_names_) +
+                   "unknown agent " + quote(*name) + elsewhere(*name) +
+                       did_you_mean(*name, agent_names_) +
                        " (known agents: " + list_names(agent_names_) + ")");
         }
         return;
@@ -1534,7 +1548,8 @@ class Loader {
           f.target = it->second;
         } else {
           c_.error(target->mark, path,
-                   "unknown key " + quote(*name) + did_you_mean(*name, key_names_) +
+                   "unknown key " + quote(*name) + elsewhere(*name) +
+                       did_you_mean(*name, key_names_) +
                        " (keys held by agents: " + list_names(key_names_) + ")");
         }
         return;

@@ -37,11 +37,20 @@ std::string summary(const model::Scenario& s) {
                     sim::format_duration(s.tick) + "; " +
                     plural(topology.startup_waves().size(), "start-up wave", "start-up waves") +
                     ", critical path " + sim::format_duration(path.total);
-  if (!path.services.empty()) {
+  // The chain itself, shortened in the middle on large graphs so that the
+  // summary stays one readable line.
+  constexpr size_t kShown = 4;
+  const std::vector<size_t>& chain = path.services;
+  if (!chain.empty()) {
     out += " (";
-    for (size_t i = 0; i < path.services.size(); ++i) {
+    for (size_t i = 0; i < chain.size(); ++i) {
+      if (chain.size() > 2 * kShown && i == kShown) {
+        out += " -> ... " + std::to_string(chain.size() - 2 * kShown) + " more ...";
+        i = chain.size() - kShown - 1;
+        continue;
+      }
       if (i > 0) out += " -> ";
-      out += s.services[path.services[i]].id;
+      out += s.services[chain[i]].id;
     }
     out += ")";
   }

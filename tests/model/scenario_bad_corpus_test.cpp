@@ -305,6 +305,13 @@ const BadCase kCases[] = {
     {"environment_not_list.yaml",
      {{"environment_not_list.yaml:2:14: environment: expected a list, got the string \"DB_URL\" "
        "(write a list: [DB_URL])"}}},
+    {"target_of_wrong_kind.yaml",
+     {{"target_of_wrong_kind.yaml:6:27: faults[0].target: unknown service 'orders'; 'orders' is a "
+       "data store (known services: db)"},
+      {"target_of_wrong_kind.yaml:7:37: faults[1].target: unknown data store 'db'; 'db' is a "
+       "service (known data stores: orders)"},
+      {"target_of_wrong_kind.yaml:8:36: faults[2].target: unknown key 'bot'; 'bot' is an agent "
+       "(keys held by agents: k)"}}},
 };
 
 // gtest prints a parameter as its name rather than as raw bytes.

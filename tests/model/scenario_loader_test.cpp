@@ -327,6 +327,22 @@ TEST(ScenarioSyntax, JsonPositionsAcrossLinesAndUnicode) {
   EXPECT_EQ(r.diagnostics[0].path, "services[0].timeout");
 }
 
+TEST(ScenarioSyntax, ByteOrderMarkIsNotAColumn) {
+  const std::string bom = "\xEF\xBB\xBF";
+  const LoadResult json = load_scenario_text(bom + R"({"duration": 5, "services": [{"id": "a"}]})",
+                                             SourceFormat::kJson, "b.json");
+  ASSERT_EQ(json.diagnostics.size(), 1u) << json.format();
+  EXPECT_EQ(json.diagnostics[0].column, 14);
+  const LoadResult yaml =
+      load_scenario_text(bom + "duration: 5\nservices: [{id: a}]\n", SourceFormat::kYaml, "b.yaml");
+  ASSERT_EQ(yaml.diagnostics.size(), 1u) << yaml.format();
+  EXPECT_EQ(yaml.diagnostics[0].line, 1);
+  EXPECT_EQ(yaml.diagnostics[0].column, 11);
+  EXPECT_TRUE(load_scenario_text(bom + R"({"duration": "5m", "services": [{"id": "a"}]})",
+                                 SourceFormat::kJson, "ok.json")
+                  .ok());
+}
+
 TEST(ScenarioSyntax, ExtensionDecidesTheSyntax) {
   EXPECT_EQ(format_for_path("a/b.yaml"), SourceFormat::kYaml);
   EXPECT_EQ(format_for_path("b.YML"), SourceFormat::kYaml);
