@@ -706,7 +706,26 @@ class Loader {
     for (const DocMember& m : root.members) {
       if (m.key.rfind("x-", 0) == 0) known.push_back(m.key);
     }
-    MapReader top(c_, root, "", known);
+    // A field of a service, load entry or fault written at the top level is
+    // most often an indentation slip; say where it belongs.
+    MapReader top(c_, root, "", known, [](std::string_view key) -> std::string {
+      const auto in = [&](const Keys& keys) {
+        return std::find(keys.begin(), keys.end(), key) != keys.end();
+      };
+      const char* where = nullptr;
+      if (in(kServiceKeys)) {
+        where = "a service (under services)";
+      } else if (in(kFaultCommonKeys)) {
+        where = "a fault (under faults)";
+      } else {
+        for (const Keys& keys : kProfileKeys)
+          where = in(keys) ? "a load entry (under load)" : where;
+        for (const Keys& keys : kFaultKeys) where = in(keys) ? "a fault (under faults)" : where;
+      }
+      if (where == nullptr) return "";
+      return "unknown field " + quote(key) + " at the top level; it is a field of " + where +
+             ": check the indentation";
+    });
     s_.path = path_;
     read_header(top);
     read_environment(top);

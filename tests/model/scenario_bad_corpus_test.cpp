@@ -312,6 +312,11 @@ const BadCase kCases[] = {
        "service (known data stores: orders)"},
       {"target_of_wrong_kind.yaml:8:36: faults[2].target: unknown key 'bot'; 'bot' is an agent "
        "(keys held by agents: k)"}}},
+    {"top_level_service_field.yaml",
+     {{"top_level_service_field.yaml:4:1: replicas: unknown field 'replicas' at the top level; it "
+       "is a field of a service (under services): check the indentation"},
+      {"top_level_service_field.yaml:5:1: version: unknown field 'version' at the top level; it is "
+       "a field of a fault (under faults): check the indentation"}}},
 };
 
 // gtest prints a parameter as its name rather than as raw bytes.
