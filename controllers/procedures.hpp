@@ -95,6 +95,8 @@ struct IncidentProcedures {
   Micros deploy_blame_window = 30 * kMinute;
   // Records read per second by one agent beyond which it counts as a breach.
   double exfiltration_rps = 1.0;
+  // From rotate_keys until the old key stops working.
+  Micros key_rotation_time = 30 * kSecond;
 };
 
 struct Procedures {

@@ -15,6 +15,10 @@
 //   including kAllServices for a traffic fault with `target: "*"` and kKey,
 //   where `target` is the first agent holding the key.
 // - to_string() for FaultTargetKind and ConfigCheck.
+// - Scenario::startup (StartupMode), the file's `startup`: whether the run
+//   begins with the services running or with the start-up sequence.
+// - Scenario::procedures_loaded, the procedures file named by `procedures`,
+//   loaded and validated with the scenario (model/procedures_loader.hpp).
 #pragma once
 
 #include <cstdint>
@@ -24,6 +28,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "controllers/procedures.hpp"
 #include "sim/time.hpp"
 
 namespace dreamsim::model {
@@ -163,6 +168,26 @@ struct Fault {
   size_t declared = 0;             // index in the file's `faults` list
 };
 
+// How the run begins. kNone: every service is running at time 0 (the
+// steady state most scenarios start from). kStandard: every service begins
+// stopped and the startup controller runs the seed's standard sequence
+// (pre-startup checks, init order, health gates, traffic grading, verify).
+// kMinimal: the emergency start-up: core services only, then the subsystems
+// one at a time (the seed's INIT_SUBSYSTEMS=false).
+enum class StartupMode { kNone, kStandard, kMinimal };
+
+inline const char* to_string(StartupMode mode) {
+  switch (mode) {
+    case StartupMode::kNone:
+      return "none";
+    case StartupMode::kStandard:
+      return "standard";
+    case StartupMode::kMinimal:
+      return "minimal";
+  }
+  return "?";
+}
+
 struct Scenario {
   std::string name;                // "name" in the file, or the file's stem
   std::string description;
@@ -178,6 +203,12 @@ struct Scenario {
   std::vector<EntryLoad> load;
   std::vector<Fault> faults;       // sorted by (start, declaration order)
   std::string procedures;          // path of the procedures file, resolved; may be empty
+  // The procedures file at `procedures`, loaded and validated (its path and
+  // hash set); nothing when the scenario names none, in which case the
+  // built-in defaults (ctl::Procedures{}, the seed's numbers) apply.
+  // `dreamsim run --procedures FILE` overrides both.
+  std::optional<ctl::Procedures> procedures_loaded;
+  StartupMode startup = StartupMode::kNone;
   nlohmann::json expectations = nlohmann::json::array();  // kept for the scenario-library issue
 };
 

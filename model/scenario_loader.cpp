@@ -4,7 +4,6 @@
 #include <charconv>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <limits>
 #include <map>
@@ -14,6 +13,8 @@
 #include <system_error>
 #include <utility>
 
+#include "model/procedures_loader.hpp"
+#include "model/schema_reader.hpp"
 #include "model/topology.hpp"
 #include "sim/time.hpp"
 
@@ -21,126 +22,17 @@ namespace dreamsim::model {
 namespace {
 
 namespace fs = std::filesystem;
+// The shared schema machinery (Checker, MapReader, read_*, did-you-mean):
+// schema_reader.hpp.
+using namespace schema;  // NOLINT(google-build-using-namespace): the loader's vocabulary
 
 using Type = DocNode::Type;
-using Keys = std::vector<std::string_view>;
 
-// Durations in a scenario are at most a leap year, so that any sum of two of
-// them (a start plus a length) stays far from the 64-bit limit.
-constexpr Duration kMaxDuration = Duration::hours(366 * 24);
 constexpr Duration kMinTick = Duration::millis(1);
 constexpr int kMaxReplicas = 100000;
 constexpr int kMaxRetries = 100;
-constexpr size_t kMaxIdLength = 64;
-constexpr size_t kMaxListedNames = 12;
 
-// ---------------------------------------------------------------------------
-// Small text helpers.
-
-std::string quote(std::string_view s) { return "'" + std::string(s) + "'"; }
-
-std::string member_path(const std::string& base, std::string_view key) {
-  return base.empty() ? std::string(key) : base + "." + std::string(key);
-}
-
-std::string index_path(const std::string& base, size_t i) {
-  return base + "[" + std::to_string(i) + "]";
-}
-
-// The shortest text that reads back as `v`; integers without a decimal point.
-std::string number_text(double v) {
-  if (std::isinf(v)) return v > 0 ? "infinity" : "-infinity";
-  if (v == std::floor(v) && std::fabs(v) < 1e15) return std::to_string(static_cast<int64_t>(v));
-  char buf[32];
-  const auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  return ec == std::errc() ? std::string(buf, ptr) : std::string("?");
-}
-
-std::string list_names(const std::vector<std::string>& names) {
-  if (names.empty()) return "none";
-  std::string out;
-  const size_t shown = std::min(names.size(), kMaxListedNames);
-  for (size_t i = 0; i < shown; ++i) {
-    if (i > 0) out += ", ";
-    out += names[i];
-  }
-  if (names.size() > shown) out += ", ... (" + std::to_string(names.size() - shown) + " more)";
-  return out;
-}
-
-std::string list_keys(const Keys& keys) {
-  std::string out;
-  for (size_t i = 0; i < keys.size(); ++i) {
-    if (i > 0) out += ", ";
-    out += keys[i];
-  }
-  return out;
-}
-
-// Optimal string alignment distance: Levenshtein plus transpositions of two
-// neighbours, so that "replcias" is one edit from "replicas".
-size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1, 0));
-  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
-  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
-        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-      }
-    }
-  }
-  return d[a.size()][b.size()];
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-// The known name closest to `word`, when it is at most two edits away (case
-// ignored); the first of equals in `known` order.
-std::optional<std::string> suggest(std::string_view word, const std::vector<std::string>& known) {
-  // The distance is quadratic in the lengths and linear in the names: a
-  // suggestion is not worth seconds on a hostile file.
-  if (word.size() > 200 || known.size() > 2000) return std::nullopt;
-  std::optional<std::string> best;
-  size_t best_distance = 3;
-  const std::string w = lower(word);
-  for (const std::string& k : known) {
-    const size_t d = edit_distance(w, lower(k));
-    if (d < best_distance) {
-      best_distance = d;
-      best = k;
-    }
-  }
-  return best;
-}
-
-std::vector<std::string> to_strings(const Keys& keys) {
-  return std::vector<std::string>(keys.begin(), keys.end());
-}
-
-std::string did_you_mean(std::string_view word, const std::vector<std::string>& known) {
-  if (auto s = suggest(word, known)) return "; did you mean " + quote(*s) + "?";
-  return "";
-}
-
-bool valid_id(std::string_view id) {
-  if (id.empty() || id.size() > kMaxIdLength) return false;
-  const auto alnum = [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-  };
-  if (!alnum(id[0])) return false;
-  return std::all_of(id.begin(), id.end(),
-                     [&](char c) { return alnum(c) || c == '-' || c == '_' || c == '.'; });
-}
-
+// A setting name: letters, digits and '_', not starting with a digit.
 bool valid_setting_name(std::string_view name) {
   if (name.empty() || name.size() > 256) return false;
   const auto head = [](char c) {
@@ -151,323 +43,14 @@ bool valid_setting_name(std::string_view name) {
                      [&](char c) { return head(c) || (c >= '0' && c <= '9'); });
 }
 
-// ---------------------------------------------------------------------------
-// Ranges of numbers, and how a message spells them.
-
-struct Range {
-  double lo = -std::numeric_limits<double>::infinity();
-  bool lo_open = false;
-  double hi = std::numeric_limits<double>::infinity();
-  bool hi_open = false;
-
-  bool contains(double v) const {
-    if (lo_open ? !(v > lo) : !(v >= lo)) return false;
-    if (hi_open ? !(v < hi) : !(v <= hi)) return false;
-    return true;
-  }
-  std::string text() const {
-    const bool has_lo = std::isfinite(lo);
-    const bool has_hi = std::isfinite(hi);
-    if (has_lo && has_hi) {
-      return std::string("in ") + (lo_open ? "(" : "[") + number_text(lo) + ", " + number_text(hi) +
-             (hi_open ? ")" : "]");
-    }
-    if (has_lo) return (lo_open ? "> " : ">= ") + number_text(lo);
-    if (has_hi) return (hi_open ? "< " : "<= ") + number_text(hi);
-    return "";
-  }
-};
-
-constexpr double kInf = std::numeric_limits<double>::infinity();
-const Range kNonNegative{0, false, kInf, false};
-const Range kPositive{0, true, kInf, false};
-const Range kFraction{0, false, 1, false};
-const Range kPositiveFraction{0, true, 1, false};
-const Range kAutocorrelation{0, false, 1, true};
-
-// ---------------------------------------------------------------------------
-// The collector of problems.
-
-class Checker {
- public:
-  explicit Checker(std::string file) : file_(std::move(file)) {}
-
-  const std::string& file() const { return file_; }
-
-  void error(Mark m, const std::string& path, std::string message) {
-    diagnostics_.push_back(Diagnostic{file_, m.line, m.column, path, std::move(message)});
-  }
-  void error_in(const std::string& file, int line, const std::string& path, std::string message) {
-    diagnostics_.push_back(Diagnostic{file, line, 0, path, std::move(message)});
-  }
-  void add(std::vector<Diagnostic> more) {
-    for (Diagnostic& d : more) diagnostics_.push_back(std::move(d));
-  }
-  size_t count() const { return diagnostics_.size(); }
-  std::vector<Diagnostic> take() { return std::move(diagnostics_); }
-
- private:
-  std::string file_;
-  std::vector<Diagnostic> diagnostics_;
-};
-
-// ---------------------------------------------------------------------------
-// Typed reads of single values. Each returns nothing and records a problem
-// when the value is not what the schema expects.
-
-std::string type_hint(const DocNode& n, std::string_view expected_kind) {
-  // A scalar of the wrong type is often a quoting slip; say how to fix it.
-  if (expected_kind == "string" &&
-      (n.type == Type::kInteger || n.type == Type::kFloat || n.type == Type::kBool)) {
-    return " (put it in quotes: \"" + n.text + "\")";
-  }
-  if ((expected_kind == "number" || expected_kind == "integer") && n.type == Type::kString) {
-    double v = 0;
-    const char* end = n.text.data() + n.text.size();
-    const auto [ptr, ec] = std::from_chars(n.text.data(), end, v);
-    if (!n.text.empty() && ec == std::errc() && ptr == end) return " (remove the quotes)";
-  }
-  if (expected_kind == "bool" && n.type == Type::kString) {
-    const std::string t = lower(n.text);
-    if (t == "yes" || t == "no" || t == "on" || t == "off" || t == "y" || t == "n") {
-      return " (yes/no/on/off are strings in YAML 1.2; write true or false)";
-    }
-    if (t == "true" || t == "false") return " (remove the quotes)";
-  }
-  return "";
-}
-
-std::optional<double> read_number(Checker& c, const DocNode& n, const std::string& path,
-                                  const Range& range) {
-  const std::string expected = "expected a number " + range.text();
-  if (n.type != Type::kInteger && n.type != Type::kFloat) {
-    c.error(n.mark, path, expected + ", got " + describe(n) + type_hint(n, "number"));
-    return std::nullopt;
-  }
-  if (n.out_of_range) {
-    c.error(n.mark, path, expected + ", got " + n.text + ", which is out of range");
-    return std::nullopt;
-  }
-  if (!std::isfinite(n.number)) {
-    c.error(n.mark, path, expected + ", got " + n.text + " (numbers must be finite)");
-    return std::nullopt;
-  }
-  if (!range.contains(n.number)) {
-    c.error(n.mark, path, expected + ", got " + n.text);
-    return std::nullopt;
-  }
-  return n.number;
-}
-
-std::optional<int64_t> read_integer(Checker& c, const DocNode& n, const std::string& path,
-                                    int64_t lo, int64_t hi) {
-  std::string expected = "expected an integer ";
-  if (hi == std::numeric_limits<int64_t>::max()) {
-    expected += ">= " + std::to_string(lo);
-  } else {
-    expected += "in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
-  }
-  if (n.type != Type::kInteger) {
-    c.error(n.mark, path, expected + ", got " + describe(n) + type_hint(n, "integer"));
-    return std::nullopt;
-  }
-  if (n.out_of_range || !n.integer) {
-    c.error(n.mark, path, expected + ", got " + n.text + ", which is out of range");
-    return std::nullopt;
-  }
-  if (*n.integer < lo || *n.integer > hi) {
-    c.error(n.mark, path, expected + ", got " + n.text);
-    return std::nullopt;
-  }
-  return *n.integer;
-}
-
-std::optional<uint64_t> read_unsigned(Checker& c, const DocNode& n, const std::string& path) {
-  const std::string expected = "expected an integer in [0, 18446744073709551615]";
-  if (n.type != Type::kInteger) {
-    c.error(n.mark, path, expected + ", got " + describe(n) + type_hint(n, "integer"));
-    return std::nullopt;
-  }
-  if (n.out_of_range || !n.unsigned_integer) {
-    c.error(n.mark, path, expected + ", got " + n.text);
-    return std::nullopt;
-  }
-  return *n.unsigned_integer;
-}
-
-std::optional<bool> read_bool(Checker& c, const DocNode& n, const std::string& path) {
-  if (n.type != Type::kBool) {
-    c.error(n.mark, path, "expected true or false, got " + describe(n) + type_hint(n, "bool"));
-    return std::nullopt;
-  }
-  return n.boolean;
-}
-
-std::optional<std::string> read_string(Checker& c, const DocNode& n, const std::string& path,
-                                       bool allow_empty = false) {
-  if (n.type != Type::kString) {
-    c.error(n.mark, path, "expected a string, got " + describe(n) + type_hint(n, "string"));
-    return std::nullopt;
-  }
-  if (!allow_empty && n.text.empty()) {
-    c.error(n.mark, path, "expected a non-empty string");
-    return std::nullopt;
-  }
-  return n.text;
-}
-
-std::optional<std::string> read_id(Checker& c, const DocNode& n, const std::string& path) {
-  auto s = read_string(c, n, path);
-  if (!s) return std::nullopt;
-  if (!valid_id(*s)) {
-    c.error(n.mark, path,
-            "expected an id of at most 64 letters, digits, '-', '_' and '.', starting with a "
-            "letter or digit, got " +
-                describe(n));
-    return std::nullopt;
-  }
-  return s;
-}
-
-struct DurationRule {
-  bool positive = false;  // > 0 rather than >= 0
-};
-
-std::optional<Duration> read_duration(Checker& c, const DocNode& n, const std::string& path,
-                                      DurationRule rule) {
-  if (n.type == Type::kInteger || n.type == Type::kFloat) {
-    c.error(n.mark, path,
-            "expected a duration with a unit, such as \"30s\" or \"5m\", got the bare number " +
-                n.text + "; add a unit (us, ms, s, m, h, d)");
-    return std::nullopt;
-  }
-  if (n.type != Type::kString) {
-    c.error(n.mark, path, "expected a duration such as \"30s\" or \"5m\", got " + describe(n));
-    return std::nullopt;
-  }
-  const sim::DurationParse parsed = sim::parse_duration(n.text);
-  if (!parsed.value) {
-    c.error(n.mark, path, parsed.error);
-    return std::nullopt;
-  }
-  if (rule.positive && parsed.value->us() == 0) {
-    c.error(n.mark, path, "expected a duration > 0, got " + quote(n.text));
-    return std::nullopt;
-  }
-  if (*parsed.value > kMaxDuration) {
-    c.error(n.mark, path,
-            "expected a duration of at most " + sim::format_duration(kMaxDuration) + ", got " +
-                quote(n.text));
-    return std::nullopt;
-  }
-  return parsed.value;
-}
-
-// One of `names`; the index into it.
-std::optional<size_t> read_enum(Checker& c, const DocNode& n, const std::string& path,
-                                const Keys& names, std::string_view what) {
-  const std::string choices = " (one of: " + list_keys(names) + ")";
-  if (n.type != Type::kString) {
-    c.error(n.mark, path, "expected a " + std::string(what) + choices + ", got " + describe(n));
-    return std::nullopt;
-  }
-  for (size_t i = 0; i < names.size(); ++i) {
-    if (n.text == names[i]) return i;
-  }
-  c.error(n.mark, path,
-          "unknown " + std::string(what) + " " + quote(n.text) +
-              did_you_mean(n.text, to_strings(names)) + choices);
-  return std::nullopt;
-}
-
-const std::vector<DocNode>* read_list(Checker& c, const DocNode& n, const std::string& path) {
-  if (n.type != Type::kList) {
-    std::string hint;
-    if (n.type == Type::kString) hint = " (write a list: [" + n.text + "])";
-    c.error(n.mark, path, "expected a list, got " + describe(n) + hint);
-    return nullptr;
-  }
-  return &n.items;
-}
-
-// ---------------------------------------------------------------------------
-// Mappings: known keys, duplicates, required fields.
-
-class MapReader {
- public:
-  // `elsewhere` says, for a key not known here, where it would be valid (for
-  // "'replicas' does not apply to a latency fault"); empty when it is not.
-  MapReader(Checker& c, const DocNode& node, std::string path, const Keys& known,
-            std::function<std::string(std::string_view)> elsewhere = {})
-      : c_(c), node_(node), path_(std::move(path)) {
-    if (node.type != Type::kMap) {
-      c_.error(node.mark, path_, "expected a mapping, got " + describe(node));
-      return;
-    }
-    valid_ = true;
-    const std::vector<std::string> known_names = to_strings(known);
-    std::map<std::string, const DocMember*> seen;
-    for (const DocMember& m : node.members) {
-      if (auto [it, inserted] = seen.emplace(m.key, &m); !inserted) {
-        c_.error(m.key_mark, member_path(path_, m.key),
-                 "duplicate key " + quote(m.key) + " (first at line " +
-                     std::to_string(it->second->key_mark.line) + ", column " +
-                     std::to_string(it->second->key_mark.column) + "); each key may appear once");
-        continue;
-      }
-      if (std::find(known.begin(), known.end(), m.key) != known.end()) continue;
-      std::string where = elsewhere ? elsewhere(m.key) : std::string();
-      if (!where.empty()) {
-        c_.error(m.key_mark, member_path(path_, m.key), where);
-        continue;
-      }
-      std::string message = "unknown field " + quote(m.key);
-      if (auto s = suggest(m.key, known_names)) {
-        message += "; did you mean " + quote(*s) + "?";
-      } else {
-        message += " (known fields: " + list_keys(known) + ")";
-      }
-      c_.error(m.key_mark, member_path(path_, m.key), message);
-    }
-  }
-
-  bool valid() const { return valid_; }
-  const DocNode& node() const { return node_; }
-  const std::string& path() const { return path_; }
-  std::string path(std::string_view key) const { return member_path(path_, key); }
-
-  // The first value under `key`, or null when absent (or not a mapping).
-  const DocNode* get(std::string_view key) const {
-    if (!valid_) return nullptr;
-    for (const DocMember& m : node_.members) {
-      if (m.key == key) return &m.value;
-    }
-    return nullptr;
-  }
-  const DocNode* require(std::string_view key, std::string_view why = "") {
-    if (!valid_) return nullptr;
-    const DocNode* n = get(key);
-    if (n == nullptr) {
-      c_.error(node_.mark, path_,
-               "missing required field " + quote(key) +
-                   (why.empty() ? "" : " (" + std::string(why) + ")"));
-    }
-    return n;
-  }
-
- private:
-  Checker& c_;
-  const DocNode& node_;
-  std::string path_;
-  bool valid_ = false;
-};
+constexpr Range kAutocorrelation{0, false, 1, true};
 
 // ---------------------------------------------------------------------------
 // The schema.
 
-const Keys kTopKeys = {"name",     "description", "seed",        "duration",    "tick",
-                       "services", "environment", "data_stores", "agents",      "load",
-                       "noise",    "faults",      "procedures",  "expectations"};
+const Keys kTopKeys = {"name",     "description", "seed",        "duration", "tick",
+                       "services", "environment", "data_stores", "agents",   "load",
+                       "noise",    "faults",      "procedures",  "startup",  "expectations"};
 const Keys kServiceKeys = {"id",
                            "kind",
                            "replicas",
@@ -546,6 +129,7 @@ const std::vector<Keys> kFaultKeys = {
     {"check", "setting"},
 };
 const Keys kConfigChecks = {"database", "queue", "env"};
+const Keys kStartupModes = {"none", "standard", "minimal"};  // = StartupMode order
 
 // What `target` names for each fault kind.
 enum class TargetRule { kService, kEntryLoad, kDataStore, kAgent, kKey, kNone };
@@ -644,45 +228,6 @@ std::string trim(std::string_view s) {
   return std::string(s.substr(b, e - b));
 }
 
-// Reads a whole file, refusing anything that is not a regular file or is
-// larger than kMaxFileBytes. The error says why in a few words.
-std::optional<std::string> read_file(const fs::path& path, std::string& error) {
-  std::error_code ec;
-  const fs::file_status st = fs::status(path, ec);
-  if (ec || !fs::exists(st)) {
-    error = "no such file";
-    return std::nullopt;
-  }
-  if (fs::is_directory(st)) {
-    error = "it is a directory, not a file";
-    return std::nullopt;
-  }
-  if (!fs::is_regular_file(st)) {
-    error = "not a regular file";
-    return std::nullopt;
-  }
-  const uintmax_t size = fs::file_size(path, ec);
-  if (ec) {
-    error = ec.message();
-    return std::nullopt;
-  }
-  if (size > kMaxFileBytes) {
-    error = "the file is " + std::to_string(size) + " bytes, more than the limit of " +
-            std::to_string(kMaxFileBytes);
-    return std::nullopt;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    error = "cannot open it for reading";
-    return std::nullopt;
-  }
-  std::string text;
-  text.resize(static_cast<size_t>(size));
-  in.read(text.data(), static_cast<std::streamsize>(size));
-  text.resize(static_cast<size_t>(in.gcount()));
-  return text;
-}
-
 // ---------------------------------------------------------------------------
 // The loader proper: one pass over the document, then the cross-checks.
 
@@ -736,6 +281,7 @@ class Loader {
     read_load(top);
     read_faults(top);
     read_procedures(top);
+    read_startup(top);
     read_expectations(top);
     if (c_.count() > 0) return std::nullopt;
     std::stable_sort(s_.faults.begin(), s_.faults.end(),
@@ -1854,6 +1400,26 @@ class Loader {
       return;
     }
     s_.procedures = resolved.string();
+    // The file's own problems are the scenario's: a line here says which
+    // file they are in, and they follow, each with its own file and line.
+    ProceduresLoad loaded = load_procedures(s_.procedures);
+    if (!loaded.ok()) {
+      c_.error(n->mark, "procedures",
+               "the procedures file " + quote(*v) + " has " + std::to_string(loaded.problems) +
+                   (loaded.problems == 1 ? " problem" : " problems") +
+                   ", listed under its own name");
+      c_.add(std::move(loaded.diagnostics));
+      return;
+    }
+    s_.procedures_loaded = std::move(loaded.procedures);
+  }
+
+  void read_startup(MapReader& top) {
+    const DocNode* n = top.get("startup");
+    if (n == nullptr) return;
+    if (auto v = read_enum(c_, *n, "startup", kStartupModes, "startup mode")) {
+      s_.startup = static_cast<StartupMode>(*v);
+    }
   }
 
   void read_expectations(MapReader& top) {
@@ -1871,18 +1437,10 @@ class Loader {
   // Optional fields: leave `out` at its default when absent; false when
   // present and invalid.
   bool read_double(MapReader& m, std::string_view key, const Range& range, double& out) {
-    const DocNode* n = m.get(key);
-    if (n == nullptr) return true;
-    auto v = read_number(c_, *n, m.path(key), range);
-    if (v) out = *v;
-    return v.has_value();
+    return read_number_field(m, key, range, out);
   }
   bool read_dur(MapReader& m, std::string_view key, DurationRule rule, Duration& out) {
-    const DocNode* n = m.get(key);
-    if (n == nullptr) return true;
-    auto v = read_duration(c_, *n, m.path(key), rule);
-    if (v) out = *v;
-    return v.has_value();
+    return read_duration_field(m, key, rule, out);
   }
 
   struct EdgeMark {
@@ -1913,59 +1471,12 @@ class Loader {
 
 LoadResult finish(Checker& c, std::optional<Scenario> scenario) {
   LoadResult result;
-  result.diagnostics = c.take();
-  if (result.diagnostics.empty()) {
-    result.scenario = std::move(scenario);
-    return result;
-  }
-  // In file order: the scenario's own problems first, by position, then those
-  // in the files it names; otherwise in the order found.
-  const std::string& main = c.file();
-  std::stable_sort(result.diagnostics.begin(), result.diagnostics.end(),
-                   [&](const Diagnostic& a, const Diagnostic& b) {
-                     const bool a_other = a.file != main;
-                     const bool b_other = b.file != main;
-                     if (a_other != b_other) return b_other;
-                     if (a.file != b.file) return false;
-                     if (a.line != b.line) return a.line < b.line;
-                     return a.column < b.column;
-                   });
-  result.problems = result.diagnostics.size();
-  if (result.diagnostics.size() > kMaxDiagnostics) {
-    const size_t more = result.diagnostics.size() - kMaxDiagnostics;
-    result.diagnostics.resize(kMaxDiagnostics);
-    result.diagnostics.push_back(
-        Diagnostic{main, 0, 0, "", "and " + std::to_string(more) + " more problems"});
-  }
+  result.diagnostics = sort_diagnostics(c.take(), c.file(), &result.problems);
+  if (result.diagnostics.empty()) result.scenario = std::move(scenario);
   return result;
 }
 
 }  // namespace
-
-std::string Diagnostic::format() const {
-  std::string out = file;
-  if (line > 0) {
-    out += ":" + std::to_string(line);
-    if (column > 0) out += ":" + std::to_string(column);
-  }
-  out += ": ";
-  if (!path.empty()) out += path + ": ";
-  out += message;
-  return out;
-}
-
-std::string format_diagnostics(const std::vector<Diagnostic>& diagnostics) {
-  std::string out;
-  for (const Diagnostic& d : diagnostics) out += d.format() + "\n";
-  return out;
-}
-
-std::optional<SourceFormat> format_for_path(std::string_view path) {
-  const std::string ext = lower(fs::path(path).extension().string());
-  if (ext == ".yaml" || ext == ".yml") return SourceFormat::kYaml;
-  if (ext == ".json") return SourceFormat::kJson;
-  return std::nullopt;
-}
 
 LoadResult load_scenario_text(std::string_view text, SourceFormat format,
                               const std::string& virtual_path) {
@@ -1999,6 +1510,110 @@ LoadResult load_scenario(const std::string& path) {
     return finish(c, std::nullopt);
   }
   return load_scenario_text(*text, *format, path);
+}
+
+namespace {
+
+// The kind a parsed document's top-level keys say it is, or a diagnostic
+// saying why it is neither.
+InputKind classify(const DocNode& root, const std::string& path, std::vector<Diagnostic>& out) {
+  const std::vector<std::string>& sections = procedures_sections();
+  Keys others_of_scenario;
+  for (std::string_view k : kTopKeys) {
+    if (k != "services") others_of_scenario.push_back(k);
+  }
+  const std::string kinds = "a scenario has 'services' (and " + list_keys(others_of_scenario) +
+                            "); a procedures file has only the sections " + list_names(sections);
+  if (root.type != Type::kMap) {
+    out.push_back(
+        Diagnostic{path, root.mark.line, root.mark.column, "",
+                   "expected a mapping at the top level, got " + describe(root) + ": " + kinds});
+    return InputKind::kUnknown;
+  }
+  bool scenario_key = false;
+  bool section_key = false;
+  bool other_key = false;
+  std::vector<std::string> others;
+  for (const DocMember& m : root.members) {
+    if (m.key.rfind("x-", 0) == 0) continue;
+    if (m.key == "services") return InputKind::kScenario;
+    const bool in_scenario = std::find(kTopKeys.begin(), kTopKeys.end(), m.key) != kTopKeys.end();
+    const bool in_procedures = std::find(sections.begin(), sections.end(), m.key) != sections.end();
+    if (in_scenario && in_procedures) continue;  // `startup` is both: it tells nothing
+    if (in_scenario) {
+      scenario_key = true;
+    } else if (in_procedures) {
+      section_key = true;
+    } else {
+      other_key = true;
+      if (others.size() < 12) others.push_back(quote(m.key));
+    }
+  }
+  if (!scenario_key && (section_key || !other_key)) return InputKind::kProcedures;
+  if (scenario_key) return InputKind::kScenario;
+  std::vector<std::string> known = to_strings(kTopKeys);
+  known.insert(known.end(), sections.begin(), sections.end());
+  std::string hint;
+  for (const DocMember& m : root.members) {
+    if (auto s = suggest(m.key, known)) {
+      hint = "; did you mean " + quote(*s) + " for " + quote(m.key) + "?";
+      break;
+    }
+  }
+  out.push_back(Diagnostic{path, root.mark.line, root.mark.column, "",
+                           "neither a scenario nor a procedures file: none of its top-level "
+                           "keys (" +
+                               list_names(others) + ") is known to either" + hint + " (" + kinds +
+                               ")"});
+  return InputKind::kUnknown;
+}
+
+}  // namespace
+
+InputLoad load_input(const std::string& path) {
+  InputLoad result;
+  const std::optional<SourceFormat> format = format_for_path(path);
+  std::string why;
+  std::optional<std::string> text;
+  if (format) text = read_file(path, why);
+  std::vector<Diagnostic> problems;
+  std::optional<DocParse> doc;
+  if (text) doc = parse_document(*text, *format, path);
+  if (!text || !doc->root) {
+    // Unreadable or unparsable: the scenario loader's messages, except that
+    // an empty file may have been meant as either kind.
+    LoadResult r = load_scenario(path);
+    for (Diagnostic& d : r.diagnostics) {
+      if (d.message == "the file is empty; expected a scenario mapping") {
+        d.message = "the file is empty; expected a scenario or a procedures mapping";
+      }
+    }
+    result.diagnostics = std::move(r.diagnostics);
+    result.problems = r.problems;
+    return result;
+  }
+  result.kind = classify(*doc->root, path, problems);
+  switch (result.kind) {
+    case InputKind::kScenario: {
+      LoadResult r = load_scenario_text(*text, *format, path);
+      result.scenario = std::move(r.scenario);
+      result.diagnostics = std::move(r.diagnostics);
+      result.problems = r.problems;
+      break;
+    }
+    case InputKind::kProcedures: {
+      ProceduresLoad r = load_procedures_text(*text, *format, path);
+      result.procedures = std::move(r.procedures);
+      result.diagnostics = std::move(r.diagnostics);
+      result.problems = r.problems;
+      break;
+    }
+    case InputKind::kUnknown:
+      result.problems = problems.size();
+      result.diagnostics = std::move(problems);
+      break;
+  }
+  return result;
 }
 
 }  // namespace dreamsim::model

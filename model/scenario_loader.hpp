@@ -22,9 +22,11 @@
 #include <string_view>
 #include <vector>
 
+#include "controllers/procedures.hpp"
 #include "model/scenario.hpp"
 #include "model/scenario_diagnostic.hpp"
 #include "model/scenario_document.hpp"
+#include "model/schema_reader.hpp"
 
 namespace dreamsim::model {
 
@@ -40,15 +42,9 @@ struct LoadResult {
   std::string format() const { return format_diagnostics(diagnostics); }
 };
 
-// At most this many problems are reported for one file; a last diagnostic says
-// how many more there were.
-inline constexpr size_t kMaxDiagnostics = 200;
-// Scenario and series files larger than this are refused unread.
-inline constexpr size_t kMaxFileBytes = 64u << 20;
-
-// The syntax a path's extension names (.yaml, .yml, .json; case-insensitive),
-// or nothing for any other extension.
-std::optional<SourceFormat> format_for_path(std::string_view path);
+// kMaxDiagnostics (problems reported per file), kMaxFileBytes (larger files
+// are refused unread) and format_for_path() (the syntax an extension names)
+// are declared in schema_reader.hpp, shared with the procedures loader.
 
 // Reads, parses and validates the file at `path`.
 LoadResult load_scenario(const std::string& path);
@@ -58,5 +54,29 @@ LoadResult load_scenario(const std::string& path);
 // folder. For tests, and for callers that have the text already.
 LoadResult load_scenario_text(std::string_view text, SourceFormat format,
                               const std::string& virtual_path);
+
+// What `dreamsim validate` reads: a scenario or a procedures file, told apart
+// by the top-level keys of the document. A mapping with `services`, or with
+// other scenario fields and no procedures section, is a scenario; a mapping
+// whose keys are all procedures sections (procedures_sections(); `{}`
+// included) is a procedures file, as is one with a procedures section and no
+// scenario field. Top-level `x-` keys do not count, nor does `startup`, which
+// both kinds have. Anything else is neither, and its diagnostic names the
+// keys each kind has. A file that cannot be read or parsed is reported as a
+// scenario load would report it.
+enum class InputKind { kUnknown, kScenario, kProcedures };
+
+struct InputLoad {
+  InputKind kind = InputKind::kUnknown;
+  std::optional<Scenario> scenario;           // kScenario, when valid
+  std::optional<ctl::Procedures> procedures;  // kProcedures, when valid
+  std::vector<Diagnostic> diagnostics;        // in file order; empty when valid
+  size_t problems = 0;
+
+  bool ok() const { return scenario.has_value() || procedures.has_value(); }
+  std::string format() const { return format_diagnostics(diagnostics); }
+};
+
+InputLoad load_input(const std::string& path);
 
 }  // namespace dreamsim::model

@@ -1,13 +1,15 @@
-// `dreamsim validate FILE...`: checks scenario files without running them.
+// `dreamsim validate FILE...`: checks scenario and procedures files without
+// running them.
 //
 // Every file is checked, even after a bad one, so that one run lists every
-// problem in every file. A good file gets one line on stdout with what it
-// holds; a bad file gets every problem on stderr, one per line, in the
-// compiler style `file:line:col: field.path: message`, then a count. The exit
-// code is 0 when every file is good and 2 (bad input) otherwise.
-//
-// Procedures files are validated here too once their format exists (the
-// procedures issue); until then every file is read as a scenario.
+// problem in every file. A file's kind is told by its top-level keys
+// (model::load_input): `services` makes a scenario, procedures sections
+// (alerting, startup, incident) a procedures file. A good file gets one line
+// on stdout with what it holds (for procedures, the hash that outcomes and
+// gate reports name them by); a bad file gets every problem on stderr, one
+// per line, in the compiler style `file:line:col: field.path: message`, then
+// a count. The exit code is 0 when every file is good and 2 (bad input)
+// otherwise.
 #include <iostream>
 #include <memory>
 #include <string>
@@ -54,6 +56,10 @@ std::string summary(const model::Scenario& s) {
     }
     out += ")";
   }
+  if (s.startup != model::StartupMode::kNone) {
+    out += std::string("; start-up ") + model::to_string(s.startup);
+  }
+  if (s.procedures_loaded) out += "; procedures hash " + s.procedures_loaded->hash;
   return out;
 }
 
@@ -63,15 +69,20 @@ void add_validate_command(CLI::App& app, int* exit_code) {
   auto files = std::make_shared<std::vector<std::string>>();
   CLI::App* sub = app.add_subcommand(
       "validate",
-      "check scenario files (YAML or JSON) without running them; exit 0 if all are valid, 2 "
-      "otherwise");
-  sub->add_option("FILE", *files, "scenario files (.yaml, .yml or .json)")->required();
+      "check scenario and procedures files (YAML or JSON) without running them; exit 0 if all "
+      "are valid, 2 otherwise");
+  sub->add_option("FILE", *files, "scenario or procedures files (.yaml, .yml or .json)")
+      ->required();
   sub->callback([files, exit_code] {
     bool all_ok = true;
     for (const std::string& file : *files) {
-      const model::LoadResult result = model::load_scenario(file);
-      if (result.ok()) {
+      const model::InputLoad result = model::load_input(file);
+      if (result.scenario) {
         std::cout << file << ": ok (" << summary(*result.scenario) << ")\n";
+        continue;
+      }
+      if (result.procedures) {
+        std::cout << file << ": ok (procedures, hash " << result.procedures->hash << ")\n";
         continue;
       }
       all_ok = false;

@@ -317,6 +317,18 @@ const BadCase kCases[] = {
        "is a field of a service (under services): check the indentation"},
       {"top_level_service_field.yaml:5:1: version: unknown field 'version' at the top level; it is "
        "a field of a fault (under faults): check the indentation"}}},
+    {"startup_unknown_mode.yaml",
+     {{"startup_unknown_mode.yaml:6:10: startup: unknown startup mode 'minmal'; did you mean "
+       "'minimal'? (one of: none, standard, minimal)"}}},
+    {"startup_not_string.json",
+     {{"startup_not_string.json:4:14: startup: expected a startup mode (one of: none, standard, "
+       "minimal), got the boolean true"}}},
+    {"procedures_invalid.yaml",
+     {{"procedures_invalid.yaml:6:13: procedures: the procedures file "
+       "'../../procedures/bad/p1_above_p0.yaml' has 1 problem, listed under its own name"},
+      {"tests/procedures/bad/p1_above_p0.yaml:3:31: alerting.thresholds.latency_p95.p1: p1 (3s) "
+       "is above p0 (2s); the thresholds of a signal must be ordered p0 >= p1 >= p2, P0 being "
+       "the most severe"}}},
 };
 
 // gtest prints a parameter as its name rather than as raw bytes.

@@ -1,0 +1,505 @@
+#include "model/procedures_loader.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <functional>
+#include <utility>
+
+#include "model/schema_reader.hpp"
+#include "sim/random.hpp"
+#include "sim/time.hpp"
+#include "sim/trace.hpp"
+
+namespace dreamsim::model {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace schema;  // NOLINT(google-build-using-namespace): the loader's vocabulary
+using Type = DocNode::Type;
+using ctl::Micros;
+using sim::Duration;
+
+// ---------------------------------------------------------------------------
+// The schema. Keys are listed in the order of the format (README.md).
+
+const Keys kSections = {"alerting", "startup", "incident"};
+const Keys kAlertingKeys = {"evaluation_interval", "window",           "for",
+                            "resolve_after",       "traffic_baseline", "traffic_min_rps",
+                            "per_service",         "system_wide",      "thresholds"};
+const Keys kSignals = {"latency_p95", "error_rate", "traffic_drop", "saturation"};
+const Keys kSeverities = {"p0", "p1", "p2"};
+const Keys kStartupKeys = {
+    "pre_startup_checks",     "liveness_timeout", "readiness_timeout", "health_retries",
+    "probe_interval",         "grading",          "on_breach",         "grading_check_interval",
+    "grading_max_step_backs", "verify_window",    "minimal_mode",      "gradual_enable_interval"};
+const Keys kPhaseKeys = {"fraction", "hold"};
+const Keys kBreachActions = {"halt", "step_back"};  // = ctl::BreachAction order
+const Keys kIncidentKeys = {"operator_delay",          "response_limits",  "safe_mode_exit_after",
+                            "recovery_check_interval", "p2_monitoring",    "deploy_blame_window",
+                            "exfiltration_rps",        "key_rotation_time"};
+// = ctl::DelayDistribution::Kind order, and the parameters of each.
+const Keys kDistributions = {"fixed", "exponential", "lognormal"};
+const std::vector<Keys> kDistributionKeys = {{"value"}, {"mean"}, {"median", "sigma"}};
+const Keys kP2MonitoringKeys = {"interval_factor", "threshold_factor", "duration"};
+
+constexpr int kMaxHealthRetries = 100;
+constexpr int kMaxStepBacks = 1000;
+constexpr double kMaxSigma = 10.0;
+
+const std::vector<std::pair<std::string_view, const Keys*>>& section_keys() {
+  static const std::vector<std::pair<std::string_view, const Keys*>> kAll = {
+      {"alerting", &kAlertingKeys}, {"startup", &kStartupKeys}, {"incident", &kIncidentKeys}};
+  return kAll;
+}
+
+// For a key that is not a field here but is one of another section: where it
+// belongs. `here` is the section being read, or "" at the top level.
+std::string other_section(std::string_view key, std::string_view here) {
+  for (const auto& [section, keys] : section_keys()) {
+    if (section == here) continue;
+    if (std::find(keys->begin(), keys->end(), key) == keys->end()) continue;
+    if (here.empty()) {
+      return "field " + quote(key) + " belongs in the " + quote(section) +
+             " section, not at the top level";
+    }
+    return "field " + quote(key) + " belongs in the " + quote(section) + " section, not in " +
+           quote(here);
+  }
+  return "";
+}
+
+// The grading limits are not fields of the file: the wiring derives them
+// from the alerting P2 thresholds (ctl::with_p2_limits), so that one change
+// moves both. Writing one is a mistake worth explaining.
+std::string derived_startup_field(std::string_view key) {
+  if (key == "grading_max_latency_p95_s") {
+    return "field " + quote(key) +
+           " cannot be set: grading holds the system to the alerting P2 threshold; set "
+           "alerting.thresholds.latency_p95.p2 instead";
+  }
+  if (key == "grading_max_error_rate") {
+    return "field " + quote(key) +
+           " cannot be set: grading holds the system to the alerting P2 threshold; set "
+           "alerting.thresholds.error_rate.p2 instead";
+  }
+  return other_section(key, "startup");
+}
+
+std::string seconds_text(double s) { return sim::format_duration(Duration::from_seconds(s)); }
+
+// One per-severity value as read: where it was written, and how to show it.
+struct Level {
+  double value = 0;
+  std::string text;               // as written, or the default formatted
+  const DocNode* node = nullptr;  // null: the default
+  bool ok = true;
+
+  std::string shown() const { return node != nullptr ? text : text + ", the default"; }
+};
+
+class ProceduresReader {
+ public:
+  explicit ProceduresReader(Checker& c) : c_(c) {}
+
+  std::optional<ctl::Procedures> load(const DocNode& root) {
+    if (root.type != Type::kMap) {
+      c_.error(root.mark, "",
+               "expected a mapping of procedures sections at the top level (" +
+                   list_keys(kSections) + "), got " + describe(root));
+      return std::nullopt;
+    }
+    // Top-level keys that start with "x-" are the user's own, as in
+    // scenarios: a home for YAML anchors.
+    Keys known = kSections;
+    for (const DocMember& m : root.members) {
+      if (m.key.rfind("x-", 0) == 0) known.push_back(m.key);
+    }
+    MapReader top(c_, root, "", known, [](std::string_view key) { return other_section(key, ""); });
+    if (const DocNode* n = section(top, "alerting")) read_alerting(*n);
+    if (const DocNode* n = section(top, "startup")) read_startup(*n);
+    if (const DocNode* n = section(top, "incident")) read_incident(*n);
+    if (c_.count() > 0) return std::nullopt;
+    return std::move(p_);
+  }
+
+ private:
+  // A section, or null when it is absent or empty. A section written with
+  // nothing under it (every field commented out) is a YAML null; it gets a
+  // message that says how to keep the defaults.
+  const DocNode* section(const MapReader& top, std::string_view name) {
+    const DocNode* n = top.get(name);
+    if (n == nullptr || n->type != Type::kNull) return n;
+    c_.error(n->mark, std::string(name),
+             "expected a mapping of " + std::string(name) +
+                 " fields, got an empty value (null); write {} or remove the section to keep "
+                 "the seed's values");
+    return nullptr;
+  }
+
+  // --- alerting --------------------------------------------------------------
+
+  void read_alerting(const DocNode& node) {
+    MapReader m(c_, node, "alerting", kAlertingKeys,
+                [](std::string_view key) { return other_section(key, "alerting"); });
+    if (!m.valid()) return;
+    ctl::AlertingProcedures& a = p_.alerting;
+    micros_field(m, "evaluation_interval", {.positive = true}, a.evaluation_interval);
+    micros_field(m, "window", {.positive = true}, a.window);
+    micros_field(m, "for", {}, a.for_duration);
+    micros_field(m, "resolve_after", {}, a.resolve_after);
+    micros_field(m, "traffic_baseline", {.positive = true}, a.traffic_baseline);
+    read_number_field(m, "traffic_min_rps", kNonNegative, a.traffic_min_rps);
+    read_bool_field(m, "per_service", a.per_service);
+    read_bool_field(m, "system_wide", a.system_wide);
+    if (const DocNode* n = m.get("thresholds")) read_thresholds(*n, m.path("thresholds"));
+  }
+
+  void read_thresholds(const DocNode& node, const std::string& path) {
+    MapReader m(c_, node, path, kSignals);
+    if (!m.valid()) return;
+    ctl::AlertingProcedures& a = p_.alerting;
+    ctl::Thresholds* const targets[] = {&a.latency_p95_s, &a.error_rate, &a.traffic_drop,
+                                        &a.saturation};
+    for (size_t s = 0; s < kSignals.size(); ++s) {
+      if (const DocNode* n = m.get(kSignals[s])) {
+        read_signal(*n, m.path(kSignals[s]), s == 0, *targets[s]);
+      }
+    }
+  }
+
+  // One signal's {p0, p1, p2}: latency as durations, the others as
+  // fractions in (0, 1]; then the order P0 >= P1 >= P2.
+  void read_signal(const DocNode& node, const std::string& path, bool latency,
+                   ctl::Thresholds& out) {
+    MapReader m(c_, node, path, kSeverities);
+    if (!m.valid()) return;
+    double* const fields[] = {&out.p0, &out.p1, &out.p2};
+    Level levels[3];
+    for (size_t i = 0; i < 3; ++i) {
+      Level& l = levels[i];
+      l.value = *fields[i];
+      l.text = latency ? seconds_text(l.value) : number_text(l.value);
+      l.node = m.get(kSeverities[i]);
+      if (l.node == nullptr) continue;
+      const std::string field = m.path(kSeverities[i]);
+      if (latency) {
+        const auto v = read_duration(c_, *l.node, field, {.positive = true});
+        l.ok = v.has_value();
+        if (v) l.value = v->seconds_f();
+      } else {
+        const auto v = read_number(c_, *l.node, field, kPositiveFraction);
+        l.ok = v.has_value();
+        if (v) l.value = *v;
+      }
+      if (l.ok) l.text = l.node->text;
+    }
+    if (!levels[0].ok || !levels[1].ok || !levels[2].ok) return;
+    bool ordered = true;
+    for (size_t i = 1; i < 3; ++i) {
+      const Level& more = levels[i - 1];  // the more severe
+      const Level& less = levels[i];
+      if (less.value <= more.value) continue;
+      ordered = false;
+      // Point at the value written in this file: the one to fix.
+      const bool at_less = less.node != nullptr;
+      const DocNode* where = at_less ? less.node : more.node;
+      c_.error(where->mark, m.path(kSeverities[at_less ? i : i - 1]),
+               std::string(kSeverities[i]) + " (" + less.shown() + ") is above " +
+                   std::string(kSeverities[i - 1]) + " (" + more.shown() +
+                   "); the thresholds of a signal must be ordered p0 >= p1 >= p2, P0 being "
+                   "the most severe");
+    }
+    if (!ordered) return;
+    for (size_t i = 0; i < 3; ++i) *fields[i] = levels[i].value;
+  }
+
+  // --- startup ---------------------------------------------------------------
+
+  void read_startup(const DocNode& node) {
+    MapReader m(c_, node, "startup", kStartupKeys, derived_startup_field);
+    if (!m.valid()) return;
+    ctl::StartupProcedures& s = p_.startup;
+    read_bool_field(m, "pre_startup_checks", s.pre_startup_checks);
+    micros_field(m, "liveness_timeout", {.positive = true}, s.liveness_timeout);
+    micros_field(m, "readiness_timeout", {.positive = true}, s.readiness_timeout);
+    int_field(m, "health_retries", 0, kMaxHealthRetries, s.health_retries);
+    micros_field(m, "probe_interval", {.positive = true}, s.probe_interval);
+    if (const DocNode* n = m.get("grading")) read_grading(*n, m.path("grading"));
+    if (const DocNode* n = m.get("on_breach")) {
+      if (auto v = read_enum(c_, *n, m.path("on_breach"), kBreachActions, "breach action")) {
+        s.on_breach = static_cast<ctl::BreachAction>(*v);
+      }
+    }
+    micros_field(m, "grading_check_interval", {.positive = true}, s.grading_check_interval);
+    int_field(m, "grading_max_step_backs", 0, kMaxStepBacks, s.grading_max_step_backs);
+    micros_field(m, "verify_window", {.positive = true}, s.verify_window);
+    read_bool_field(m, "minimal_mode", s.minimal_mode);
+    micros_field(m, "gradual_enable_interval", {.positive = true}, s.gradual_enable_interval);
+  }
+
+  // The phases replace the seed's as a whole: fractions in (0, 1], strictly
+  // increasing, the last one 1 (all traffic); holds >= 0.
+  void read_grading(const DocNode& node, const std::string& path) {
+    const auto* items = read_list(c_, node, path);
+    if (items == nullptr) return;
+    if (items->empty()) {
+      c_.error(node.mark, path,
+               "expected at least one grading phase, got an empty list (a single phase "
+               "{fraction: 1} opens all traffic at once)");
+      return;
+    }
+    std::vector<ctl::GradingPhase> phases;
+    std::vector<const DocNode*> fraction_nodes;  // parallel to phases
+    std::vector<size_t> indexes;                 // parallel to phases: in the list
+    bool ok = true;
+    for (size_t i = 0; i < items->size(); ++i) {
+      MapReader m(c_, (*items)[i], index_path(path, i), kPhaseKeys);
+      if (!m.valid()) {
+        ok = false;
+        continue;
+      }
+      ctl::GradingPhase phase;
+      const DocNode* f = m.require("fraction", "the share of entry traffic admitted, in (0, 1]");
+      std::optional<double> fraction;
+      if (f != nullptr) fraction = read_number(c_, *f, m.path("fraction"), kPositiveFraction);
+      Duration hold;
+      const bool hold_ok = read_duration_field(m, "hold", {}, hold);
+      if (!fraction || !hold_ok) {
+        ok = false;
+        continue;
+      }
+      phase.fraction = *fraction;
+      phase.hold = hold.us();
+      if (!phases.empty() && phase.fraction <= phases.back().fraction) {
+        c_.error(f->mark, m.path("fraction"),
+                 "grading fractions must increase from phase to phase: " + f->text +
+                     " is not above " + fraction_nodes.back()->text + " (" +
+                     index_path(path, indexes.back()) + ")");
+        ok = false;
+      }
+      phases.push_back(phase);
+      fraction_nodes.push_back(f);
+      indexes.push_back(i);
+    }
+    if (!ok) return;
+    if (phases.back().fraction != 1.0) {
+      const DocNode* last = fraction_nodes.back();
+      c_.error(last->mark, index_path(path, phases.size() - 1) + ".fraction",
+               "the last grading phase must admit all traffic (fraction 1), got " + last->text +
+                   "; add a last phase {fraction: 1}");
+      return;
+    }
+    p_.startup.grading = std::move(phases);
+  }
+
+  // --- incident --------------------------------------------------------------
+
+  void read_incident(const DocNode& node) {
+    MapReader m(c_, node, "incident", kIncidentKeys,
+                [](std::string_view key) { return other_section(key, "incident"); });
+    if (!m.valid()) return;
+    ctl::IncidentProcedures& inc = p_.incident;
+    if (const DocNode* n = m.get("operator_delay")) {
+      read_operator_delay(*n, m.path("operator_delay"));
+    }
+    if (const DocNode* n = m.get("response_limits")) {
+      read_response_limits(*n, m.path("response_limits"));
+    }
+    micros_field(m, "safe_mode_exit_after", {}, inc.safe_mode_exit_after);
+    micros_field(m, "recovery_check_interval", {.positive = true}, inc.recovery_check_interval);
+    if (const DocNode* n = m.get("p2_monitoring")) {
+      MapReader pm(c_, *n, m.path("p2_monitoring"), kP2MonitoringKeys);
+      if (pm.valid()) {
+        read_number_field(pm, "interval_factor", kPositiveFraction, inc.p2_interval_factor);
+        read_number_field(pm, "threshold_factor", kPositiveFraction, inc.p2_threshold_factor);
+        micros_field(pm, "duration", {.positive = true}, inc.p2_boost_duration);
+      }
+    }
+    micros_field(m, "deploy_blame_window", {}, inc.deploy_blame_window);
+    read_number_field(m, "exfiltration_rps", kNonNegative, inc.exfiltration_rps);
+    micros_field(m, "key_rotation_time", {}, inc.key_rotation_time);
+  }
+
+  // {distribution, and its parameters}: fixed {value}, exponential {mean},
+  // lognormal {median, sigma}. The distribution decides which keys are
+  // known, so it is read first.
+  void read_operator_delay(const DocNode& node, const std::string& path) {
+    ctl::DelayDistribution& d = p_.incident.operator_delay;
+    std::optional<size_t> kind = static_cast<size_t>(d.kind);
+    bool kind_written = false;
+    if (node.type == Type::kMap) {
+      for (const DocMember& mem : node.members) {
+        if (mem.key == "distribution") {
+          kind_written = true;
+          kind = read_enum(c_, mem.value, member_path(path, "distribution"), kDistributions,
+                           "distribution");
+          break;
+        }
+      }
+    }
+    // Without a valid distribution any distribution's parameters are
+    // accepted here, so that the one real problem is not buried.
+    Keys known = {"distribution"};
+    for (size_t k = 0; k < kDistributionKeys.size(); ++k) {
+      if (kind && k != *kind) continue;
+      for (std::string_view key : kDistributionKeys[k]) known.push_back(key);
+    }
+    const std::string here =
+        kind ? std::string(kDistributions[*kind]) + (kind_written ? "" : ", the default")
+             : std::string();
+    MapReader m(c_, node, path, known, [&](std::string_view key) -> std::string {
+      if (!kind) return "";
+      std::vector<std::string> owners;
+      for (size_t k = 0; k < kDistributions.size(); ++k) {
+        const Keys& params = kDistributionKeys[k];
+        if (std::find(params.begin(), params.end(), key) != params.end()) {
+          owners.emplace_back(kDistributions[k]);
+        }
+      }
+      if (owners.empty()) return "";
+      return "field " + quote(key) + " does not apply to the distribution " + quote(here) +
+             " (it applies to " + list_names(owners) + "; the " +
+             std::string(kDistributions[*kind]) + " distribution takes " +
+             list_keys(kDistributionKeys[*kind]) + ")";
+    });
+    if (!m.valid() || !kind) return;
+    d.kind = static_cast<ctl::DelayDistribution::Kind>(*kind);
+    // A fixed delay may be zero (an operator who is always there); a random
+    // one needs a scale.
+    const DurationRule rule{.positive = d.kind != ctl::DelayDistribution::Kind::kFixed};
+    micros_field(m, kDistributionKeys[*kind][0], rule, d.median);
+    if (d.kind == ctl::DelayDistribution::Kind::kLognormal) {
+      read_number_field(m, "sigma", Range{0, false, kMaxSigma, false}, d.sigma);
+    }
+  }
+
+  // {p0, p1, p2}: durations > 0, ordered p0 <= p1 <= p2.
+  void read_response_limits(const DocNode& node, const std::string& path) {
+    MapReader m(c_, node, path, kSeverities);
+    if (!m.valid()) return;
+    ctl::IncidentProcedures& inc = p_.incident;
+    Micros* const fields[] = {&inc.response_limit_p0, &inc.response_limit_p1,
+                              &inc.response_limit_p2};
+    Level levels[3];
+    for (size_t i = 0; i < 3; ++i) {
+      Level& l = levels[i];
+      l.value = static_cast<double>(*fields[i]);
+      l.text = sim::format_duration(Duration::micros(*fields[i]));
+      l.node = m.get(kSeverities[i]);
+      if (l.node == nullptr) continue;
+      const auto v = read_duration(c_, *l.node, m.path(kSeverities[i]), {.positive = true});
+      l.ok = v.has_value();
+      if (v) {
+        l.value = static_cast<double>(v->us());
+        l.text = l.node->text;
+      }
+    }
+    if (!levels[0].ok || !levels[1].ok || !levels[2].ok) return;
+    bool ordered = true;
+    for (size_t i = 1; i < 3; ++i) {
+      const Level& more = levels[i - 1];  // the more severe: the shorter limit
+      const Level& less = levels[i];
+      if (more.value <= less.value) continue;
+      ordered = false;
+      const bool at_more = more.node != nullptr;
+      const DocNode* where = at_more ? more.node : less.node;
+      c_.error(where->mark, m.path(kSeverities[at_more ? i - 1 : i]),
+               std::string(kSeverities[i - 1]) + " (" + more.shown() + ") is longer than " +
+                   std::string(kSeverities[i]) + " (" + less.shown() +
+                   "); response limits must be ordered p0 <= p1 <= p2, the most severe "
+                   "incident being answered first");
+    }
+    if (!ordered) return;
+    for (size_t i = 0; i < 3; ++i) *fields[i] = static_cast<Micros>(levels[i].value);
+  }
+
+  // --- shared field readers --------------------------------------------------
+
+  bool micros_field(MapReader& m, std::string_view key, DurationRule rule, Micros& out) {
+    Duration d = Duration::micros(out);
+    const bool ok = read_duration_field(m, key, rule, d);
+    if (ok) out = d.us();
+    return ok;
+  }
+
+  bool int_field(MapReader& m, std::string_view key, int lo, int hi, int& out) {
+    const DocNode* n = m.get(key);
+    if (n == nullptr) return true;
+    auto v = read_integer(c_, *n, m.path(key), lo, hi);
+    if (v) out = static_cast<int>(*v);
+    return v.has_value();
+  }
+
+  Checker& c_;
+  ctl::Procedures p_;
+};
+
+// The document layer speaks of scenarios in two whole-file messages; say
+// "procedures" in a procedures file.
+void retitle(std::vector<Diagnostic>& problems) {
+  for (Diagnostic& d : problems) {
+    if (d.message == "the file is empty; expected a scenario mapping") {
+      d.message = "the file is empty; expected a mapping of procedures sections (" +
+                  list_keys(kSections) + "); write {} for the seed's procedures";
+    }
+    const std::string_view kScenarioFile = "a scenario file holds exactly one";
+    if (const size_t at = d.message.find(kScenarioFile); at != std::string::npos) {
+      d.message.replace(at, kScenarioFile.size(), "a procedures file holds exactly one");
+    }
+  }
+}
+
+ProceduresLoad finish(Checker& c, std::optional<ctl::Procedures> procedures) {
+  ProceduresLoad result;
+  result.diagnostics = sort_diagnostics(c.take(), c.file(), &result.problems);
+  if (result.diagnostics.empty()) result.procedures = std::move(procedures);
+  return result;
+}
+
+}  // namespace
+
+const std::vector<std::string>& procedures_sections() {
+  static const std::vector<std::string> kNames = to_strings(kSections);
+  return kNames;
+}
+
+ProceduresLoad load_procedures_text(std::string_view text, SourceFormat format,
+                                    const std::string& virtual_path) {
+  Checker c(virtual_path);
+  DocParse doc = parse_document(text, format, virtual_path);
+  if (!doc.root) {
+    retitle(doc.problems);
+    c.add(std::move(doc.problems));
+    return finish(c, std::nullopt);
+  }
+  ProceduresReader reader(c);
+  std::optional<ctl::Procedures> procedures = reader.load(*doc.root);
+  if (procedures) {
+    procedures->path = virtual_path;
+    procedures->hash = sim::format_hash(sim::stable_hash(text));
+  }
+  return finish(c, std::move(procedures));
+}
+
+ProceduresLoad load_procedures(const std::string& path) {
+  const std::optional<SourceFormat> format = format_for_path(path);
+  if (!format) {
+    Checker c(path);
+    const std::string ext = fs::path(path).extension().string();
+    c.error(Mark{}, "",
+            (ext.empty() ? std::string("the file has no extension")
+                         : "unknown extension " + quote(ext)) +
+                "; a procedures file ends in .yaml, .yml or .json, which decides its syntax");
+    return finish(c, std::nullopt);
+  }
+  std::string why;
+  std::optional<std::string> text = read_file(path, why);
+  if (!text) {
+    Checker c(path);
+    c.error(Mark{}, "", "cannot read the procedures file: " + why);
+    return finish(c, std::nullopt);
+  }
+  return load_procedures_text(*text, *format, path);
+}
+
+}  // namespace dreamsim::model
