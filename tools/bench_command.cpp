@@ -85,6 +85,7 @@ void add_bench_command(CLI::App& app, int* exit_code) {
   CLI::App* bench = app.add_subcommand("bench", "benchmarks of the engine and the world model");
   bench->require_subcommand(1);
   add_phold(*bench, exit_code);
+  add_bench_world(*bench, exit_code);
 }
 
 }  // namespace dreamsim::tools

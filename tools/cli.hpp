@@ -23,6 +23,9 @@ class InputError : public std::runtime_error {
 // exit code in `*exit_code`.
 void add_bench_command(CLI::App& app, int* exit_code);
 void add_unbuilt_commands(CLI::App& app, int* exit_code);
+void add_run_command(CLI::App& app, int* exit_code);
+// `bench world`, added to the `bench` subcommand by add_bench_command.
+void add_bench_world(CLI::App& bench, int* exit_code);
 void add_validate_command(CLI::App& app, int* exit_code);
 
 // Wall-clock seconds since an arbitrary start (steady clock), and the peak

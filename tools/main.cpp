@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
   int exit_code = kExitOk;
   add_unbuilt_commands(app, &exit_code);
   add_bench_command(app, &exit_code);
+  add_run_command(app, &exit_code);
   add_validate_command(app, &exit_code);
 
   // An unknown subcommand gets a message that names it rather than CLI11's

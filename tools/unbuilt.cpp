@@ -14,7 +14,6 @@ void add_unbuilt_commands(CLI::App& app, int* exit_code) {
     const char* issue;
   };
   static constexpr Unbuilt kUnbuilt[] = {
-      {"run", "run a scenario and write outcome.json", "issue 3 (world model and scenario files)"},
       {"sweep", "run scenarios over many seeds on many threads",
        "issue 7 (scenario library, sweeps, shards and the CI gate)"},
       {"merge", "combine shard outputs", "issue 7 (scenario library, sweeps, shards and the CI gate)"},
