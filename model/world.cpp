@@ -668,7 +668,7 @@ void World::pass_up(double tick_s) {
   tick_histogram_.clear();
 
   for (size_t v = 0; v < n_; ++v) {
-    const size_t column = sid_of[v];
+    const size_t column = sid_[v];
     double* due = ring_now + static_cast<size_t>(v) * kMaxRetries;
     const double attempts = svc[v].attempts;
     const double first = svc[v].first;
@@ -1329,6 +1329,14 @@ std::vector<CheckFailure> World::failing_checks(Time t) const {
 }
 
 DataStoreStatus World::data_store_status(size_t store) const { return stores_[store]; }
+
+double World::agent_exfiltration_rps(size_t agent) const {
+  double rate = 0.0;
+  for (const Compromise& c : compromises_) {
+    if (c.agent == agent && exfil_active(c)) rate += scenario_->faults[c.fault].exfil_rps;
+  }
+  return rate;
+}
 
 WorldMetrics World::metrics() const {
   WorldMetrics m = metrics_;

@@ -260,6 +260,11 @@ class World {
   // The pre-startup checks that fail at time `t` (for the start-up controller).
   std::vector<CheckFailure> failing_checks(Time t) const;
   DataStoreStatus data_store_status(size_t store) const;
+  bool agent_quarantined(size_t agent) const { return agent_quarantined_[agent] != 0; }
+  // Records per second being read out through `agent` right now (by the
+  // compromised agent itself, or by an attacker holding its key); 0 when
+  // nothing is being exfiltrated through it.
+  double agent_exfiltration_rps(size_t agent) const;
   WorldMetrics metrics() const;
   // User-facing latency quantile over the whole run (entry services), from
   // the run's LogHistogram; NaN before any traffic.
