@@ -151,6 +151,41 @@ void AlertingController::evaluate() {
       step(column, signal, value, valid, now);
     }
   }
+  if (exfiltration_rps_ >= 0.0) step_security(now);
+}
+
+void AlertingController::step_security(Micros now) {
+  const std::vector<AgentInfo> agents = ports_.telemetry.agents();
+  agent_states_.resize(agents.size());
+  for (size_t a = 0; a < agents.size(); ++a) {
+    State& s = agent_states_[a];
+    const bool breach = !agents[a].quarantined && agents[a].records_read_rps > exfiltration_rps_;
+    s.last_value = agents[a].records_read_rps;
+    if (breach) {
+      s.normal_since = -1;
+      if (s.phase != 2) {
+        s.phase = 2;
+        s.severity = 0;
+        s.alert.id = next_alert_id_++;
+        s.alert.severity = "P0";
+        s.alert.signal = "exfiltration";
+        s.alert.service = agents[a].id;
+        s.alert.source = "security";
+        s.alert.fired_at = now;
+        s.alert.value = agents[a].records_read_rps;
+        s.alert.threshold = exfiltration_rps_;
+        emit(s.alert, Event::kFired);
+      }
+    } else if (s.phase == 2) {
+      if (s.normal_since < 0) s.normal_since = now;
+      if (now - s.normal_since >= p_.resolve_after) {
+        s.phase = 0;
+        s.severity = kNormal;
+        s.normal_since = -1;
+        emit(s.alert, Event::kResolved);
+      }
+    }
+  }
 }
 
 std::string AlertingController::column_name(size_t column) const {
@@ -235,16 +270,20 @@ void AlertingController::emit(const Alert& a, Event e) {
 
 std::vector<Alert> AlertingController::firing() const {
   std::vector<Alert> out;
-  for (const State& s : states_) {
-    if (s.phase == 2) out.push_back(s.alert);
+  for (const auto* list : {&states_, &agent_states_}) {
+    for (const State& s : *list) {
+      if (s.phase == 2) out.push_back(s.alert);
+    }
   }
   return out;
 }
 
 int AlertingController::worst_severity() const {
   int worst = kNormal;
-  for (const State& s : states_) {
-    if (s.phase == 2 && s.severity < worst) worst = s.severity;
+  for (const auto* list : {&states_, &agent_states_}) {
+    for (const State& s : *list) {
+      if (s.phase == 2 && s.severity < worst) worst = s.severity;
+    }
   }
   return worst;
 }

@@ -71,6 +71,11 @@ class AlertingController {
   // Called on every page (fired, escalated) and resolution, in order.
   void subscribe(Listener listener) { listeners_.push_back(std::move(listener)); }
 
+  // Security: at every evaluation, an agent that is not quarantined and reads
+  // records out faster than `records_per_s` raises a P0 `exfiltration` alert
+  // (source "security") on the agent, which resolves like the others.
+  void watch_exfiltration(double records_per_s) { exfiltration_rps_ = records_per_s; }
+
   // P2 runbook: evaluations every interval x interval_factor and thresholds x
   // threshold_factor until `until`.
   void boost(double interval_factor, double threshold_factor, Micros until);
@@ -102,7 +107,11 @@ class AlertingController {
 
   Ports ports_;
   AlertingProcedures p_;
+  void step_security(Micros now);
+
   std::vector<State> states_;  // [column * kAlertSignalCount + signal]
+  std::vector<State> agent_states_;  // one per agent, for exfiltration
+  double exfiltration_rps_ = -1.0;    // < 0: not watched
   std::vector<Listener> listeners_;
   uint64_t next_alert_id_ = 1;
   Micros boost_until_ = -1;

@@ -1,13 +1,14 @@
-// `dreamsim run SCENARIO [--seed N] [--out DIR] [--procedures FILE]`: loads a
-// scenario, runs the world with no controllers ("what happens if nobody
-// acts"), prints a short summary and, with --out, writes DIR/outcome.json.
+// `dreamsim run SCENARIO [--seed N] [--out DIR] [--procedures FILE]
+// [--no-controllers]`: loads a scenario and its procedures, runs the world
+// with the controllers (start-up when the scenario asks for it, alerting,
+// incident runbook, kill switch), prints a short summary and, with --out,
+// writes DIR/outcome.json. --no-controllers runs "what happens if nobody
+// acts".
 //
 // Exit codes (DESIGN.md): 0 when every expectation is met (until the scenario
 // issue evaluates expectations, that is every completed run), 2 on bad input:
-// a scenario the loader rejects (every problem is printed, one per line), a
-// missing procedures file, an output directory that cannot be written.
-// --procedures is accepted now and checked to exist; the controllers that
-// read it arrive with issue 4.
+// a scenario or procedures file the loader rejects (every problem is
+// printed, one per line), an output directory that cannot be written.
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -16,7 +17,9 @@
 #include <optional>
 #include <string>
 
+#include "model/controller_host.hpp"
 #include "model/outcome.hpp"
+#include "model/procedures_loader.hpp"
 #include "model/scenario_loader.hpp"
 #include "model/world.hpp"
 #include "sim/simulation.hpp"
@@ -32,20 +35,21 @@ struct RunParams {
   std::optional<uint64_t> seed;
   std::string out;
   std::string procedures;
+  bool no_controllers = false;
 };
 
 std::string seconds_text(const std::optional<sim::Time>& t) {
   return t ? sim::format_duration(*t - sim::Time::zero()) : std::string("-");
 }
 
-void print_summary(const model::World& world) {
+void print_summary(const model::World& world, const std::string& procedures) {
   const model::Scenario& sc = world.scenario();
   const sim::Simulation& sim = world.simulation();
   const model::WorldMetrics m = world.metrics();
-  std::printf("run %s: seed %llu, %s simulated in %lld ticks, no controllers\n", sc.name.c_str(),
+  std::printf("run %s: seed %llu, %s simulated in %lld ticks, %s\n", sc.name.c_str(),
               static_cast<unsigned long long>(world.seed()),
               sim::format_duration(sim.now() - sim::Time::zero()).c_str(),
-              static_cast<long long>(world.total_ticks()));
+              static_cast<long long>(world.total_ticks()), procedures.c_str());
   std::printf("  trace hash           %s\n", sim::format_hash(sim.trace().value()).c_str());
   std::printf("  events               %llu\n", static_cast<unsigned long long>(sim.events_run()));
   std::printf("  faults               %zu\n", world.faults().size());
@@ -66,7 +70,18 @@ void print_summary(const model::World& world) {
   const double p95 = world.run_latency_quantile(0.95);
   if (std::isfinite(p95)) std::printf("  user p95 (run)       %.4f s\n", p95);
   for (const model::CheckFailure& c : world.check_failures()) {
-    std::printf("  pre-startup check would fail: %s\n", c.reason.c_str());
+    std::printf("  pre-startup check fails: %s\n", c.reason.c_str());
+  }
+  std::printf("  alerts               %zu\n", world.alerts().size());
+  for (const model::AlertRecord& a : world.alerts()) {
+    std::printf("    %-3s %-18s %-16s fired %-8s resolved %s\n", a.severity.c_str(),
+                a.signal.c_str(), a.service.c_str(), seconds_text(a.fired_at).c_str(),
+                seconds_text(a.resolved_at).c_str());
+  }
+  std::printf("  actions              %zu\n", world.actions().size());
+  for (const model::ActionRecord& a : world.actions()) {
+    std::printf("    %-8s %-9s %-26s %-16s %s\n", seconds_text(a.at).c_str(), a.controller.c_str(),
+                a.kind.c_str(), a.target.c_str(), a.reason.c_str());
   }
 }
 
@@ -83,7 +98,9 @@ void add_run_command(CLI::App& app, int* exit_code) {
   sub->add_option("--seed", params->seed, "root seed (default: the scenario's seed)");
   sub->add_option("--out", params->out, "directory to write outcome.json into");
   sub->add_option("--procedures", params->procedures,
-                  "procedures file (accepted; the controllers that use it come with issue 4)");
+                  "procedures file (default: the scenario's, else the seed's numbers)");
+  sub->add_flag("--no-controllers", params->no_controllers,
+                "run with no controllers: what happens if nobody acts");
   sub->callback([params, exit_code] {
     const model::LoadResult loaded = model::load_scenario(params->scenario);
     if (!loaded.ok()) {
@@ -94,20 +111,46 @@ void add_run_command(CLI::App& app, int* exit_code) {
       *exit_code = kExitBadInput;
       return;
     }
-    if (!params->procedures.empty()) {
-      std::error_code ec;
-      if (!std::filesystem::is_regular_file(params->procedures, ec)) {
-        throw InputError("--procedures: " + params->procedures + ": no such file");
-      }
-    }
     const model::Scenario& scenario = *loaded.scenario;
+    ctl::Procedures procedures = scenario.procedures_loaded.value_or(ctl::Procedures{});
+    if (!params->procedures.empty()) {
+      const model::ProceduresLoad p = model::load_procedures(params->procedures);
+      if (!p.ok()) {
+        std::cerr << p.format();
+        std::cerr << "dreamsim run: " << params->procedures << ": " << p.problems
+                  << (p.problems == 1 ? " problem" : " problems") << "; nothing was run\n";
+        *exit_code = kExitBadInput;
+        return;
+      }
+      procedures = *p.procedures;
+    }
     const uint64_t seed = params->seed.value_or(scenario.seed);
     sim::Simulation sim;
-    model::World world(scenario, seed, sim);
+    model::WorldOptions options;
+    const bool startup = !params->no_controllers && scenario.startup != model::StartupMode::kNone;
+    options.start_ready = !startup;
+    model::World world(scenario, seed, sim, options);
+    std::unique_ptr<model::ControllerHost> host;
+    if (!params->no_controllers) {
+      host = std::make_unique<model::ControllerHost>(world, procedures);
+      world.start();
+      host->start(scenario.startup);
+    }
     world.run();
-    print_summary(world);
+    if (host) host->finish();
+    const std::string procedures_text =
+        params->no_controllers
+            ? std::string("no controllers")
+            : "procedures " + (procedures.path.empty() ? std::string("(built-in defaults)")
+                                                       : procedures.path + " " + procedures.hash);
+    print_summary(world, procedures_text);
+    nlohmann::ordered_json outcome = model::outcome_json(world);
+    if (host) {
+      host->annotate(outcome);
+      outcome["procedures"] = {{"path", procedures.path}, {"hash", procedures.hash}};
+    }
     if (!params->out.empty()) {
-      const std::string error = model::write_outcome(params->out, model::outcome_json(world));
+      const std::string error = model::write_outcome(params->out, outcome);
       if (!error.empty()) throw InputError("--out: " + error);
       std::printf("  outcome              %s\n",
                   (std::filesystem::path(params->out) / "outcome.json").string().c_str());

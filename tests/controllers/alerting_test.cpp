@@ -185,3 +185,31 @@ TEST(Alerting, SystemColumnIsNamedSystem) {
 
 }  // namespace
 }  // namespace dreamsim::ctl
+
+namespace dreamsim::ctl {
+namespace {
+
+TEST(Alerting, AnAgentReadingRecordsOutPagesP0Security) {
+  FakeWorld w(two_services());
+  AlertingController a(w.ports(), procedures());
+  a.watch_exfiltration(1.0);
+  w.telemetry.agent_list = {{"crawler", "key-a", false, 0.0}};
+  a.start();
+  w.run_to(20 * kSecond);
+  EXPECT_TRUE(w.recorder.fired.empty());
+  w.telemetry.agent_list[0].records_read_rps = 200.0;
+  w.run_to(30 * kSecond);
+  ASSERT_EQ(w.recorder.fired.size(), 1u);
+  EXPECT_EQ(w.recorder.fired[0].severity, "P0");
+  EXPECT_EQ(w.recorder.fired[0].signal, "exfiltration");
+  EXPECT_EQ(w.recorder.fired[0].service, "crawler");
+  EXPECT_EQ(w.recorder.fired[0].source, "security");
+  EXPECT_EQ(a.worst_severity(), 0);
+  w.telemetry.agent_list[0].quarantined = true;
+  w.run_to(30 * kSecond + 70 * kSecond);
+  ASSERT_EQ(w.recorder.resolved.size(), 1u);
+  EXPECT_EQ(w.recorder.resolved[0].second, 100 * kSecond);
+}
+
+}  // namespace
+}  // namespace dreamsim::ctl

@@ -1,0 +1,560 @@
+#include "model/controller_host.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace dreamsim::model {
+namespace {
+
+Signal to_model(ctl::Signal s) {
+  switch (s) {
+    case ctl::Signal::kLatencyP50: return Signal::kLatencyP50;
+    case ctl::Signal::kLatencyP95: return Signal::kLatencyP95;
+    case ctl::Signal::kLatencyP99: return Signal::kLatencyP99;
+    case ctl::Signal::kErrorRate: return Signal::kErrorRate;
+    case ctl::Signal::kTraffic: return Signal::kTraffic;
+    case ctl::Signal::kCpu: return Signal::kCpu;
+    case ctl::Signal::kMemory: return Signal::kMemory;
+  }
+  return Signal::kTraffic;
+}
+
+}  // namespace
+
+// What the actuators have switched off, which the world applies but does not
+// report per service: safe mode (non-core services) and disabled modules.
+struct ControllerHost::Switches {
+  bool safe_mode = false;
+  std::vector<std::string> disabled_modules;  // sorted
+
+  bool disabled(const Service& s) const {
+    if (safe_mode && !s.core) return true;
+    return !s.module.empty() &&
+           std::binary_search(disabled_modules.begin(), disabled_modules.end(), s.module);
+  }
+};
+
+// ---------------------------------------------------------------------------
+// Clock
+
+class ControllerHost::Clock : public ctl::ClockPort {
+ public:
+  explicit Clock(sim::Simulation& sim) : sim_(sim) {}
+  ctl::Micros now() const override { return sim_.now().us(); }
+  uint64_t call_after(ctl::Micros delay, std::function<void()> fn) override {
+    const sim::EventId id = sim_.after(sim::Duration::micros(std::max<ctl::Micros>(0, delay)),
+                                       std::move(fn));
+    const uint64_t handle = next_++;
+    ids_[handle] = id;
+    // Forget handles of timers long gone, so the map stays small.
+    if (ids_.size() > 4096) ids_.erase(ids_.begin());
+    return handle;
+  }
+  bool cancel(uint64_t timer) override {
+    const auto it = ids_.find(timer);
+    if (it == ids_.end()) return false;
+    const bool cancelled = sim_.cancel(it->second);
+    ids_.erase(it);
+    return cancelled;
+  }
+
+ private:
+  sim::Simulation& sim_;
+  uint64_t next_ = 1;
+  std::map<uint64_t, sim::EventId> ids_;
+};
+
+// ---------------------------------------------------------------------------
+// Telemetry
+
+class ControllerHost::Telemetry : public ctl::TelemetryPort {
+ public:
+  Telemetry(const World& world, const Switches& switches) : world_(world), switches_(switches) {
+    const Scenario& sc = world.scenario();
+    for (const Service& s : sc.services) {
+      ctl::ServiceInfo info;
+      info.id = s.id;
+      info.core = s.core;
+      info.module = s.module;
+      for (const DependencyEdge& e : s.depends_on) info.depends_on.push_back(e.service);
+      info.startup_time = s.startup_time.us();
+      info.is_database = s.kind == ServiceKind::kDatabase;
+      info.is_queue = s.kind == ServiceKind::kQueue;
+      services_.push_back(std::move(info));
+    }
+  }
+
+  ctl::Micros tick() const override { return world_.tick().us(); }
+  size_t service_count() const override { return services_.size(); }
+  const ctl::ServiceInfo& service(size_t i) const override { return services_.at(i); }
+  size_t find_service(const std::string& id) const override {
+    for (size_t i = 0; i < services_.size(); ++i) {
+      if (services_[i].id == id) return i;
+    }
+    return services_.size();
+  }
+  ctl::ServiceState state(size_t i) const override {
+    const ServiceStatus st = world_.service_status(i);
+    ctl::ServiceState out;
+    out.desired = st.desired;
+    out.running = st.running;
+    out.starting = st.starting;
+    out.hung = st.hung;
+    out.unready = st.unready;
+    out.serving = st.serving;
+    out.stopped = st.stopped;
+    out.outage = st.outage;
+    out.disabled = switches_.disabled(world_.scenario().services[i]);
+    return out;
+  }
+
+  // Ticks that have ended by now: tick k ends at (k + 1) x tick.
+  int64_t ticks() const override {
+    const int64_t ended = world_.now().us() / world_.tick().us();
+    return std::min<int64_t>(ended, world_.signals().ticks());
+  }
+
+  void window(ctl::Signal signal, size_t column, size_t count,
+              std::vector<double>& out) const override {
+    out.clear();
+    const GoldenSignals& g = world_.signals();
+    const int64_t end = ticks();
+    const int64_t begin = std::max(end - static_cast<int64_t>(count), g.ticks() - g.kept());
+    for (int64_t k = std::max<int64_t>(0, begin); k < end; ++k) {
+      out.push_back(g.at(to_model(signal), column, k));
+    }
+  }
+
+  double latency_quantile(size_t column, double q, size_t count) const override {
+    // As GoldenSignals::window_latency_quantile, over the ticks ended by now.
+    const GoldenSignals& g = world_.signals();
+    const int64_t end = ticks();
+    const int64_t begin = std::max(end - static_cast<int64_t>(count), g.ticks() - g.kept());
+    LogHistogram h;
+    const double tick_s = world_.tick().seconds_f();
+    for (int64_t k = std::max<int64_t>(0, begin); k < end; ++k) {
+      add_latency_points(h, g.at(Signal::kLatencyP50, column, k), g.at(Signal::kLatencyP95, column, k),
+                         g.at(Signal::kLatencyP99, column, k),
+                         g.at(Signal::kTraffic, column, k) * tick_s);
+    }
+    if (h.count() == 0) return std::numeric_limits<double>::quiet_NaN();
+    return h.quantile(q);
+  }
+
+  std::vector<ctl::CheckResult> pre_startup_checks() const override {
+    std::vector<ctl::CheckResult> out;
+    for (const CheckFailure& f : world_.failing_checks(world_.now())) {
+      ctl::CheckResult r;
+      r.check = f.check == ConfigCheck::kDatabase ? "database"
+                : f.check == ConfigCheck::kQueue  ? "queue"
+                                                  : "env";
+      r.target = f.target;
+      r.ok = false;
+      r.reason = f.reason;
+      out.push_back(std::move(r));
+    }
+    return out;
+  }
+
+  std::vector<ctl::DeployInfo> deploys() const override {
+    // A deploy is a bad_deploy fault that took effect; it is active while the
+    // service still splits traffic to that version.
+    std::vector<ctl::DeployInfo> out;
+    const Scenario& sc = world_.scenario();
+    for (const FaultRecord& r : world_.faults()) {
+      if (r.kind != FaultKind::kBadDeploy || !r.took_effect) continue;
+      const Fault& f = sc.faults[r.index];
+      const VersionSignals v = world_.version_signals(f.target);
+      ctl::DeployInfo d;
+      d.service = f.target;
+      d.version = f.version;
+      d.at = r.took_effect->us();
+      d.active = v.split && v.version == f.version;
+      d.weight = d.active ? v.weight : 0.0;
+      out.push_back(std::move(d));
+    }
+    return out;
+  }
+
+  bool version_samples(size_t service, ctl::VersionSample& baseline,
+                       ctl::VersionSample& canary) const override {
+    const VersionSignals v = world_.version_signals(service);
+    if (!v.split) return false;
+    baseline = {v.baseline_p95_s, v.baseline_error_rate};
+    canary = {v.canary_p95_s, v.canary_error_rate};
+    return true;
+  }
+
+  std::vector<ctl::AgentInfo> agents() const override {
+    std::vector<ctl::AgentInfo> out;
+    const Scenario& sc = world_.scenario();
+    for (size_t a = 0; a < sc.agents.size(); ++a) {
+      out.push_back({sc.agents[a].id, sc.agents[a].key, world_.agent_quarantined(a),
+                     world_.agent_exfiltration_rps(a)});
+    }
+    return out;
+  }
+
+  std::vector<ctl::DataStoreInfo> data_stores() const override {
+    std::vector<ctl::DataStoreInfo> out;
+    const Scenario& sc = world_.scenario();
+    for (size_t i = 0; i < sc.data_stores.size(); ++i) {
+      const DataStoreStatus st = world_.data_store_status(i);
+      out.push_back({sc.data_stores[i].id, sc.data_stores[i].service, !st.corrupted,
+                     st.backups - st.bad_backups, st.buffered});
+    }
+    return out;
+  }
+
+ private:
+  const World& world_;
+  const Switches& switches_;
+  std::vector<ctl::ServiceInfo> services_;
+};
+
+// ---------------------------------------------------------------------------
+// Actuators
+
+class ControllerHost::Actuators : public ctl::ActuatorPort {
+ public:
+  Actuators(World& world, Switches& switches, ctl::Micros key_rotation_time)
+      : world_(world), switches_(switches), rotation_(key_rotation_time) {}
+
+  bool start_service(size_t s) override { return valid(s) && (world_.start_service(s), true); }
+  bool stop_service(size_t s) override { return valid(s) && (world_.stop_service(s), true); }
+  bool restart_service(size_t s) override { return valid(s) && (world_.restart_service(s), true); }
+  bool scale_service(size_t s, int replicas) override {
+    return valid(s) && replicas >= 0 && (world_.scale_service(s, replicas), true);
+  }
+  void set_entry_admission(double fraction) override { world_.set_entry_admission(fraction); }
+  bool set_traffic_weight(size_t s, double w) override {
+    return valid(s) && (world_.set_traffic_weight(s, w), true);
+  }
+  bool rollback(size_t s) override {
+    if (!valid(s) || !world_.version_signals(s).split) return false;
+    world_.rollback(s);
+    return true;
+  }
+  void set_safe_mode(bool on) override {
+    switches_.safe_mode = on;
+    world_.set_safe_mode(on);
+  }
+  void set_write_drain(bool on) override { world_.set_write_drain(on); }
+  void set_kill_switch(bool on) override { world_.set_kill_switch(on); }
+  bool set_module_enabled(const std::string& module, bool enabled) override {
+    if (world_.set_module_enabled(module, enabled) == 0) return false;
+    auto& m = switches_.disabled_modules;
+    const auto it = std::lower_bound(m.begin(), m.end(), module);
+    const bool listed = it != m.end() && *it == module;
+    if (!enabled && !listed) m.insert(it, module);
+    if (enabled && listed) m.erase(it);
+    return true;
+  }
+  bool set_rate_limit(size_t s, double rps) override {
+    return valid(s) && (world_.set_rate_limit(s, rps), true);
+  }
+  bool set_brownout(size_t s, double d) override {
+    return valid(s) && (world_.set_brownout(s, d), true);
+  }
+  bool quarantine_agent(const std::string& agent) override {
+    const Scenario& sc = world_.scenario();
+    for (size_t a = 0; a < sc.agents.size(); ++a) {
+      if (sc.agents[a].id == agent) {
+        world_.quarantine_agent(a);
+        return true;
+      }
+    }
+    return false;
+  }
+  bool rotate_keys(const std::string& key) override {
+    // New keys are issued and rolled out; the old one stops working when
+    // the rotation completes.
+    if (key != "all") {
+      bool known = false;
+      for (const Agent& a : world_.scenario().agents) known = known || a.key == key;
+      for (const Fault& f : world_.scenario().faults) {
+        known = known || (f.kind == FaultKind::kKeyCompromise && f.target_name == key);
+      }
+      if (!known) return false;
+    }
+    World* w = &world_;
+    world_.simulation().after(sim::Duration::micros(rotation_), [w, key] {
+      if (key == "all") {
+        w->rotate_all_keys();
+      } else {
+        w->rotate_key(key);
+      }
+    });
+    return true;
+  }
+  double restore_backup(size_t store) override {
+    if (store >= world_.scenario().data_stores.size()) return -1.0;
+    return world_.restore_backup(store);
+  }
+
+ private:
+  bool valid(size_t s) const { return s < world_.service_count(); }
+  World& world_;
+  Switches& switches_;
+  ctl::Micros rotation_;
+};
+
+// ---------------------------------------------------------------------------
+// Recorder
+
+class ControllerHost::Recorder : public ctl::RecorderPort {
+ public:
+  explicit Recorder(World& world) : world_(world) {}
+
+  void decision(const ctl::Decision& d) override {
+    world_.record_action(ActionRecord{d.controller, d.kind, d.target,
+                                      Time::from_micros(d.at), d.reason});
+    sim::TraceHasher& t = world_.simulation().trace();
+    t.text("decision");
+    t.integer(d.at);
+    t.text(d.controller);
+    t.text(d.kind);
+    t.text(d.target);
+    t.text(d.reason);
+    t.end_record();
+  }
+
+  void alert_fired(const ctl::Alert& a) override {
+    open_[a.id] = alerts_.size();
+    alerts_.push_back(AlertRecord{a.severity, a.signal, a.service, Time::from_micros(a.fired_at),
+                                  std::nullopt, a.source});
+    sim::TraceHasher& t = world_.simulation().trace();
+    t.text("alert");
+    t.integer(a.fired_at);
+    t.text(a.severity);
+    t.text(a.signal);
+    t.text(a.service);
+    t.real(a.value);
+    t.end_record();
+  }
+
+  void alert_resolved(const ctl::Alert& a, ctl::Micros at) override {
+    const auto it = open_.find(a.id);
+    if (it == open_.end()) return;
+    alerts_[it->second].resolved_at = Time::from_micros(at);
+    open_.erase(it);
+    sim::TraceHasher& t = world_.simulation().trace();
+    t.text("resolved");
+    t.integer(at);
+    t.word(a.id);
+    t.end_record();
+  }
+
+  void note(ctl::Micros at, const std::string& controller, const std::string& what) override {
+    notes_.push_back(NoteRecord{Time::from_micros(at), controller, what});
+    sim::TraceHasher& t = world_.simulation().trace();
+    t.text("note");
+    t.integer(at);
+    t.text(controller);
+    t.text(what);
+    t.end_record();
+  }
+
+  // Alerts go to the world when the run is over, with their resolution
+  // times known.
+  void flush() {
+    for (AlertRecord& a : alerts_) world_.record_alert(std::move(a));
+    alerts_.clear();
+    open_.clear();
+  }
+  const std::vector<NoteRecord>& notes() const { return notes_; }
+
+ private:
+  World& world_;
+  std::vector<AlertRecord> alerts_;
+  std::map<uint64_t, size_t> open_;  // alert id -> index in alerts_
+  std::vector<NoteRecord> notes_;
+};
+
+// ---------------------------------------------------------------------------
+// Random
+
+class ControllerHost::Random : public ctl::RandomPort {
+ public:
+  Random(uint64_t seed, const std::string& name) : rng_(sim::derive_stream(seed, name)) {}
+  double uniform01() override { return rng_.uniform01(); }
+  double exponential(double mean) override { return rng_.exponential(mean); }
+  double normal(double mean, double sd) override { return rng_.normal(mean, sd); }
+  double lognormal(double mu, double sigma) override { return rng_.lognormal(mu, sigma); }
+
+ private:
+  sim::Rng rng_;
+};
+
+// ---------------------------------------------------------------------------
+
+ControllerHost::ControllerHost(World& world, const ctl::Procedures& procedures)
+    : world_(world),
+      switches_(std::make_unique<Switches>()),
+      procedures_(procedures),
+      clock_(std::make_unique<Clock>(world.simulation())),
+      telemetry_(std::make_unique<Telemetry>(world, *switches_)),
+      actuators_(
+          std::make_unique<Actuators>(world, *switches_, procedures.incident.key_rotation_time)),
+      recorder_(std::make_unique<Recorder>(world)),
+      random_incident_(std::make_unique<Random>(world.seed(), "ctl/incident")) {
+  const ctl::Ports ports{*clock_, *telemetry_, *actuators_, *recorder_, *random_incident_};
+  alerting_ = std::make_unique<ctl::AlertingController>(ports, procedures_.alerting);
+  control_ = std::make_unique<ctl::ControlController>(ports);
+  incident_ = std::make_unique<ctl::IncidentController>(ports, procedures_.incident, *alerting_,
+                                                        *control_);
+  const ctl::AlertingController* alerting = alerting_.get();
+  startup_ = std::make_unique<ctl::StartupController>(
+      ports, ctl::with_p2_limits(procedures_.startup, procedures_.alerting),
+      [alerting] { return alerting->worst_severity(); });
+}
+
+ControllerHost::~ControllerHost() = default;
+
+void ControllerHost::start(StartupMode startup) {
+  alerting_->watch_exfiltration(procedures_.incident.exfiltration_rps);
+  incident_->start();
+  if (startup == StartupMode::kNone) {
+    alerting_->start();
+    return;
+  }
+  // A start-up is a maintenance window: alerting starts when it is over.
+  ctl::AlertingController* alerting = alerting_.get();
+  startup_->subscribe([alerting](const ctl::StartupReport&) { alerting->start(); });
+  startup_->start(startup == StartupMode::kMinimal);
+}
+
+void ControllerHost::finish() { recorder_->flush(); }
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+Json seconds_or_null(std::optional<int64_t> us) {
+  if (!us) return Json(nullptr);
+  return Json(static_cast<double>(*us) / 1e6);
+}
+
+// A fault "owns" the alerts and actions from its effect until this long after
+// it ends: the alert's window plus its hysteresis.
+constexpr int64_t kFaultGraceUs = 15 * 60 * 1000000LL;
+
+}  // namespace
+
+void ControllerHost::annotate(nlohmann::ordered_json& outcome) const {
+  const auto& faults = world_.faults();
+  const auto& alerts = world_.alerts();
+  const int64_t end_us = world_.end().us();
+  // The first fault that took effect anchors ttd, ttm and ttr.
+  std::optional<int64_t> onset;
+  for (const FaultRecord& f : faults) {
+    if (f.took_effect && (!onset || f.took_effect->us() < *onset)) onset = f.took_effect->us();
+  }
+  auto in_some_fault = [&](int64_t t) {
+    for (const FaultRecord& f : faults) {
+      if (!f.took_effect) continue;
+      const int64_t to = f.ended ? f.ended->us() + kFaultGraceUs : end_us;
+      if (t >= f.took_effect->us() && t <= to) return true;
+    }
+    return false;
+  };
+  std::optional<int64_t> ttd, ttm, ttr;
+  if (onset) {
+    for (const AlertRecord& a : alerts) {
+      if (a.fired_at.us() >= *onset) {
+        ttd = a.fired_at.us() - *onset;
+        break;
+      }
+    }
+    for (const ctl::Incident& i : incident_->incidents()) {
+      if (i.opened_at < *onset) continue;
+      if (i.mitigated_at >= 0 && !ttm) ttm = i.mitigated_at - *onset;
+      if (i.resolved_at >= 0 && !ttr) ttr = i.resolved_at - *onset;
+    }
+  }
+  int false_alerts = 0;
+  for (const AlertRecord& a : alerts) {
+    if (!in_some_fault(a.fired_at.us())) ++false_alerts;
+  }
+  int missed = 0;
+  for (const FaultRecord& f : faults) {
+    if (!f.took_effect) continue;
+    const int64_t to = f.ended ? f.ended->us() + kFaultGraceUs : end_us;
+    bool seen = false;
+    for (const AlertRecord& a : alerts) {
+      seen = seen || (a.fired_at.us() >= f.took_effect->us() && a.fired_at.us() <= to);
+    }
+    if (!seen) ++missed;
+  }
+  int breaches = 0;
+  for (const ctl::Incident& i : incident_->incidents()) breaches += i.response_breached ? 1 : 0;
+
+  Json& m = outcome["metrics"];
+  m["ttd_s"] = seconds_or_null(ttd);
+  m["ttm_s"] = seconds_or_null(ttm);
+  m["ttr_s"] = seconds_or_null(ttr);
+  m["false_alerts"] = false_alerts;
+  m["missed_faults"] = missed;
+  m["sla_breaches"] = breaches;
+
+  Json incidents = Json::array();
+  for (const ctl::Incident& i : incident_->incidents()) {
+    Json j;
+    j["id"] = i.id;
+    j["severity"] = ctl::severity_name(i.severity);
+    j["cause_alert"] = i.cause_alert;
+    j["service"] = i.service;
+    j["diagnosis"] = i.diagnosis;
+    j["opened_at_s"] = static_cast<double>(i.opened_at) / 1e6;
+    j["responded_at_s"] = i.responded_at >= 0 ? Json(static_cast<double>(i.responded_at) / 1e6) : Json(nullptr);
+    j["mitigated_at_s"] = i.mitigated_at >= 0 ? Json(static_cast<double>(i.mitigated_at) / 1e6) : Json(nullptr);
+    j["resolved_at_s"] = i.resolved_at >= 0 ? Json(static_cast<double>(i.resolved_at) / 1e6) : Json(nullptr);
+    j["response_breached"] = i.response_breached;
+    // The post-mortem: what the simulation knows was the cause (the faults
+    // active when the incident opened), and what was done.
+    Json causes = Json::array();
+    for (const FaultRecord& f : faults) {
+      if (!f.took_effect || f.took_effect->us() > i.opened_at) continue;
+      if (f.ended && f.ended->us() + kFaultGraceUs < i.opened_at) continue;
+      causes.push_back(std::string(to_string(f.kind)) + " on " + f.target);
+    }
+    j["known_cause"] = std::move(causes);
+    Json actions = Json::array();
+    for (const ctl::Decision& d : i.actions) {
+      actions.push_back(Json{{"at_s", static_cast<double>(d.at) / 1e6}, {"kind", d.kind},
+                             {"target", d.target}});
+    }
+    j["actions"] = std::move(actions);
+    incidents.push_back(std::move(j));
+  }
+  outcome["incidents"] = std::move(incidents);
+
+  if (startup_ && startup_->report().state != ctl::StartupState::kNotStarted) {
+    const ctl::StartupReport r = startup_->report();
+    Json j;
+    j["state"] = ctl::to_string(r.state);
+    j["minimal_mode"] = r.minimal_mode;
+    j["reason"] = r.reason;
+    j["failed_service"] = r.failed_service;
+    j["admission"] = r.admission;
+    Json phases = Json::array();
+    for (const ctl::PhaseSpan& p : r.phases) {
+      phases.push_back(Json{{"name", p.name},
+                            {"start_s", static_cast<double>(p.start) / 1e6},
+                            {"end_s", p.end >= 0 ? Json(static_cast<double>(p.end) / 1e6) : Json(nullptr)}});
+    }
+    j["phases"] = std::move(phases);
+    outcome["startup"] = std::move(j);
+  }
+
+  Json notes = Json::array();
+  for (const NoteRecord& n : recorder_->notes()) {
+    notes.push_back(Json{{"at_s", n.at.seconds_f()}, {"controller", n.controller}, {"what", n.what}});
+  }
+  outcome["notes"] = std::move(notes);
+}
+
+const std::vector<NoteRecord>& ControllerHost::notes() const { return recorder_->notes(); }
+
+}  // namespace dreamsim::model

@@ -1,0 +1,92 @@
+// The controller host: binds the controllers' ports to the simulated world
+// and runs the procedures against it.
+//
+// This is the only place where controllers meet the simulation. Each port is
+// a thin adapter over World and sim::Simulation:
+//   - the clock schedules engine events;
+//   - telemetry reads the world's golden signals, but only the ticks that have
+//     ended by now (tick k ends at (k + 1) x tick), so what a controller sees
+//     at time t does not depend on whether the world's tick event at t has
+//     already run;
+//   - actuators call the world's setters (a key rotation takes
+//     `key_rotation_time` before the old key stops working);
+//   - the recorder puts every decision and alert into the world's outcome
+//     lists and folds it into the trace hash;
+//   - randomness comes from a named stream per controller ("ctl/incident").
+#pragma once
+
+#include <map>
+#include <memory>
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "controllers/alerting.hpp"
+#include "controllers/incident.hpp"
+#include "controllers/startup.hpp"
+#include "controllers/ports.hpp"
+#include "controllers/procedures.hpp"
+#include "model/world.hpp"
+#include "sim/random.hpp"
+
+namespace dreamsim::model {
+
+// A timeline note from a controller (a start-up phase, an escalation).
+struct NoteRecord {
+  Time at;
+  std::string controller;
+  std::string what;
+};
+
+class ControllerHost {
+ public:
+  // `world` must outlive the host; call start() before running the world.
+  ControllerHost(World& world, const ctl::Procedures& procedures);
+  ~ControllerHost();
+  ControllerHost(const ControllerHost&) = delete;
+  ControllerHost& operator=(const ControllerHost&) = delete;
+
+  // Starts alerting and the incident runbook, and the start-up sequence when
+  // the scenario asks for one (the world must then start with its services
+  // stopped: WorldOptions::start_ready = false).
+  void start(StartupMode startup);
+  // Moves what the controllers recorded into the world's outcome lists; call
+  // once, after the run.
+  void finish();
+
+  const ctl::AlertingController& alerting() const { return *alerting_; }
+  const ctl::IncidentController& incident() const { return *incident_; }
+  const ctl::StartupController* startup() const { return startup_.get(); }
+  const std::vector<NoteRecord>& notes() const;
+
+  // Adds what the controllers know to a run's outcome.json: the metrics
+  // ttd_s, ttm_s, ttr_s (from the first fault that took effect to the first
+  // alert, the first mitigation and the incident's close), sla_breaches,
+  // false_alerts and missed_faults, the incidents with their post-mortems,
+  // the start-up report and the timeline notes.
+  void annotate(nlohmann::ordered_json& outcome) const;
+
+ private:
+  class Clock;
+  class Telemetry;
+  class Actuators;
+  class Recorder;
+  class Random;
+  struct Switches;
+
+  World& world_;
+  std::unique_ptr<Switches> switches_;
+  ctl::Procedures procedures_;
+  std::unique_ptr<Clock> clock_;
+  std::unique_ptr<Telemetry> telemetry_;
+  std::unique_ptr<Actuators> actuators_;
+  std::unique_ptr<Recorder> recorder_;
+  std::unique_ptr<Random> random_incident_;
+  std::unique_ptr<ctl::AlertingController> alerting_;
+  std::unique_ptr<ctl::ControlController> control_;
+  std::unique_ptr<ctl::IncidentController> incident_;
+  std::unique_ptr<ctl::StartupController> startup_;
+};
+
+}  // namespace dreamsim::model
