@@ -21,7 +21,9 @@ using Json = nlohmann::ordered_json;
 Json real(double v) {
   if (!std::isfinite(v)) return nullptr;
   const double r = std::round(v * 1e6) / 1e6;
-  return r == 0.0 ? 0.0 : r;  // no "-0.0"
+  // Whole values print as integers ("540", not "540.0"), and never "-0".
+  if (std::abs(r) < 9.0e15 && r == std::floor(r)) return static_cast<int64_t>(r);
+  return r;
 }
 
 // Fluid counts of requests, writes and records, in whole units.

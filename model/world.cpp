@@ -375,13 +375,18 @@ void World::refresh_capacity(size_t v) {
   // traffic split's new version may be slower.
   const double work = (1.0 - kBrownoutOptionalShare * (1.0 - svc_[v].brownout)) *
                       (1.0 + svc_[v].split_weight * (svc_[v].split_factor - 1.0));
-  double per_replica = svc_[v].cap_rps / work;
-  if (svc_[v].cpu_s > 0.0) {
-    per_replica = std::min(per_replica, svc_[v].cores * (1.0 - svc_[v].cpu_hog) / (svc_[v].cpu_s * work));
-  }
+  // A CPU hog takes its share of every replica's CPU, and the service's
+  // throughput with it. Otherwise capacity is capacity_rps as the scenario
+  // says, and the CPU cost per request only drives the CPU saturation
+  // signal. capacity_rps is the binding limit by definition, so the cost is
+  // capped at cores / capacity_rps: a replica serving at its capacity is at
+  // most 100 % busy, whatever a scenario's CPU numbers multiply to.
+  const Svc& x = svc_[v];
+  const double per_replica = x.cap_rps / work * (1.0 - x.cpu_hog);
+  const double cpu_cost = x.cap_rps > 0.0 ? std::min(x.cpu_s, x.cores / x.cap_rps) : x.cpu_s;
   svc_[v].work_factor = work;
   svc_[v].per_replica_rps = std::max(0.0, per_replica);
-  svc_[v].cpu_per_served = svc_[v].cpu_s * work / svc_[v].cores;
+  svc_[v].cpu_per_served = cpu_cost * work / x.cores;
 }
 
 void World::refresh_disabled() {

@@ -15,8 +15,8 @@
 //     noise x traffic faults x admission, plus agents) and the calls of its
 //     callers this tick (served x calls_per_request). Retries that fell due
 //     are added, by generation. Then the fluid queue: the capacity is
-//       kappa = serving replicas x capacity_rps x brownout boost, capped by the
-//               CPU left after a CPU hog (cores x (1 - hog) / cpu per request),
+//       kappa = serving replicas x capacity_rps x brownout boost x (1 - CPU hog)
+//               (divided by the work factor of a traffic split's new version),
 //     a rate limit sheds what exceeds it, hung replicas swallow their share,
 //     and the backlog carries over:
 //       served = min(Q + admitted, kappa D),  Q' = Q + admitted - served,
@@ -73,7 +73,8 @@
 //  state and of the noise drawn from the named streams.
 //
 //  Saturation: CPU = served x cpu_per_request / (serving replicas x cores),
-//  plus the CPU a hog takes. Memory per replica = base + in-flight x
+//  plus the CPU a hog takes; the cost per request is capped at cores /
+//  capacity_rps, since capacity_rps is the limit a replica really has. Memory per replica = base + in-flight x
 //  per_inflight + leaked, where in-flight is the backlog plus lambda x (mean
 //  time in the service) by Little's law, spread over the running replicas.
 //  When memory reaches the limit the replicas are OOM-killed: the backlog and
