@@ -33,6 +33,8 @@ constexpr double kNegligibleWait = 1e-6;
 // service time with rate 1.
 constexpr double kExpQuantile[3] = {0.69314718055994531, 2.9957322735539909,
                                     4.6051701859880914};
+// How many services ahead own_latency asks the cache for table rows.
+constexpr size_t kPrefetchAhead = 8;
 // Failure probabilities below this are taken as 0 (see the timeout test
 // above, which has the same order of magnitude).
 constexpr double kNegligibleProbability = 1e-9;
@@ -58,6 +60,9 @@ inline uint64_t mix_record(uint64_t id, int64_t a, int64_t b, int64_t c, int64_t
                      static_cast<uint64_t>(e) * 0xc4ceb9fe1a85ec53ULL;
   return h ^ (h >> 29);
 }
+
+// The bit pattern of a float, with -0 as 0.
+inline int64_t bits(float x) { return x == 0.0f ? 0 : std::bit_cast<uint32_t>(x); }
 
 // A value truncated to a multiple of 1/scale, as an integer. Values are
 // finite by construction; the clamp keeps the conversion defined even if one
@@ -146,13 +151,18 @@ struct World::QuantileTable {
     }
   }
 
-  // Interpolated row at utilisation rho (clamped to [0, kRhoMax]).
-  Point at(double rho) const {
+  // The row at or below rho and the fraction of the way to the next one.
+  const Row* locate(double rho, double* fraction) const {
     const double x = coordinate(rho);
     const int i = std::min(static_cast<int>(x), kPoints - 2);
-    const double f = x - i;
-    const Row& a = rows[static_cast<size_t>(i)];
-    const Row& b = rows[static_cast<size_t>(i) + 1];
+    *fraction = x - i;
+    return &rows[static_cast<size_t>(i)];
+  }
+
+  // The interpolation between `row` and the next one (from locate()).
+  static Point interpolate(const Row* row, double f) {
+    const Row& a = row[0];
+    const Row& b = row[1];
     Point r;
     r.prob_wait = a.prob_wait + f * (static_cast<double>(b.prob_wait) - a.prob_wait);
     for (int q = 0; q < 3; ++q) r.g[q] = a.g[q] + f * (static_cast<double>(b.g[q]) - a.g[q]);
@@ -251,6 +261,9 @@ World::World(const Scenario& scenario, uint64_t seed, sim::Simulation& sim, Worl
   agent_quarantined_.assign(scenario.agents.size(), 0);
   for (const Agent& a : scenario.agents) {
     for (const AgentCall& c : a.calls) svc_[pos_[c.service]].entry_service = 1;
+  }
+  for (size_t v = 0; v < n_; ++v) {
+    if (svc_[v].entry_service) entry_list_.push_back(static_cast<uint32_t>(v));
   }
 
   // Nominal demand of every service at the profiles' reference rates, for
@@ -483,7 +496,7 @@ void World::on_tick() {
 
   // External load: every generator is advanced every tick, in scenario
   // order, whatever the state, so that a fault never shifts the noise.
-  for (Svc& x : svc_) x.entry = 0.0;
+  for (const uint32_t v : entry_list_) svc_[v].entry = 0.0;
   for (size_t i = 0; i < generators_.size(); ++i) {
     const uint32_t v = generator_service_[i];
     svc_[v].entry += generators_[i].next(now) * svc_[v].traffic_factor * tick_s;
@@ -540,6 +553,7 @@ void World::pass_down(double tick_s) {
   double* ring_now = &retry_ring_[slot * n_ * kMaxRetries];
   const double admit = kill_switch_ ? 0.0 : admission_;
   double rejected = 0.0;
+  double withheld = 0.0;
   double external = 0.0;
 
   for (size_t v = n_; v-- > 0;) {
@@ -550,6 +564,10 @@ void World::pass_down(double tick_s) {
       ext_adm = svc[v].disabled ? 0.0 : ext * admit;
       external += ext;
       rejected += ext - ext_adm;
+      // Traffic grading holds requests back before they reach the system (a
+      // maintenance page at the edge): they fail for the user, but they are
+      // not the system's errors, so the signals leave them out.
+      if (!svc[v].disabled && !kill_switch_) withheld += ext - ext_adm;
     }
     svc[v].ext_admitted = ext_adm;
     const double first = svc_[v].demand + ext_adm;
@@ -613,7 +631,17 @@ void World::pass_down(double tick_s) {
         svc[v].servers = c;
         svc[v].table = table_for(c, svc[v].wait_factor);
       }
-      svc[v].rho = std::min(svc[v].lambda / kappa, QuantileTable::kRhoMax);
+      const double rho = std::min(svc[v].lambda / kappa, QuantileTable::kRhoMax);
+      svc[v].rho = rho;
+      // Where the table will be read (nowhere when the wait is negligible),
+      // asked of the cache now, long before own_latency reads it.
+      const QuantileTable* table = svc[v].table;
+      if (rho > table->rho_negligible) {
+        svc[v].row = table->locate(rho, &svc[v].row_fraction);
+        __builtin_prefetch(svc[v].row);
+      } else {
+        svc[v].row = nullptr;
+      }
     } else {
       svc[v].rho = 0.0;
     }
@@ -624,6 +652,7 @@ void World::pass_down(double tick_s) {
   }
   tick_external_ = external;
   tick_rejected_ = rejected;
+  tick_withheld_ = withheld;
 }
 
 void World::own_latency() {
@@ -636,13 +665,18 @@ void World::own_latency() {
     const int c = svc[v].servers;
     const double mu = svc[v].kappa / c;
     const double rho = svc[v].rho;
-    const QuantileTable* table = svc[v].table;
+    if (v + kPrefetchAhead < n_ && svc[v + kPrefetchAhead].row != nullptr) {
+      const auto* ahead = static_cast<const QuantileTable::Row*>(svc[v + kPrefetchAhead].row);
+      __builtin_prefetch(ahead);
+      __builtin_prefetch(ahead + 1);
+    }
     QuantileTable::Point r;
-    if (rho <= table->rho_negligible) {
+    if (svc[v].row == nullptr) {
       r.prob_wait = 0.0;
       for (int q = 0; q < 3; ++q) r.g[q] = kExpQuantile[q] * (1.0 - rho);
     } else {
-      r = table->at(rho);
+      r = QuantileTable::interpolate(static_cast<const QuantileTable::Row*>(svc[v].row),
+                                     svc[v].row_fraction);
     }
     const double one_minus = 1.0 - rho;
     const double scale = 1.0 / (mu * one_minus);
@@ -828,24 +862,27 @@ void World::pass_up(double tick_s) {
     }
 
     const double retries = attempts - first > 0.0 ? attempts - first : 0.0;
+    const float traffic_f = static_cast<float>(attempts * inv_tick);
+    const float error_f = static_cast<float>(attempts > 0.0 ? p : 0.0);
+    const float p95_f = static_cast<float>(std::min(p95, kMaxLatencyS));
+    const float memory_f = static_cast<float>(mem_sat);
+    const float backlog_f = static_cast<float>(svc[v].backlog);
     row[static_cast<size_t>(Signal::kLatencyP50)][column] = static_cast<float>(std::min(p50, kMaxLatencyS));
-    row[static_cast<size_t>(Signal::kLatencyP95)][column] = static_cast<float>(std::min(p95, kMaxLatencyS));
+    row[static_cast<size_t>(Signal::kLatencyP95)][column] = p95_f;
     row[static_cast<size_t>(Signal::kLatencyP99)][column] = static_cast<float>(std::min(p99, kMaxLatencyS));
-    row[static_cast<size_t>(Signal::kErrorRate)][column] = static_cast<float>(attempts > 0.0 ? p : 0.0);
-    row[static_cast<size_t>(Signal::kTraffic)][column] = static_cast<float>(attempts * inv_tick);
+    row[static_cast<size_t>(Signal::kErrorRate)][column] = error_f;
+    row[static_cast<size_t>(Signal::kTraffic)][column] = traffic_f;
     row[static_cast<size_t>(Signal::kGoodput)][column] = static_cast<float>(goodput * inv_tick);
     row[static_cast<size_t>(Signal::kRetries)][column] = static_cast<float>(retries * inv_tick);
     row[static_cast<size_t>(Signal::kCpu)][column] = static_cast<float>(cpu);
-    row[static_cast<size_t>(Signal::kMemory)][column] = static_cast<float>(mem_sat);
-    row[static_cast<size_t>(Signal::kBacklog)][column] = static_cast<float>(svc[v].backlog);
+    row[static_cast<size_t>(Signal::kMemory)][column] = memory_f;
+    row[static_cast<size_t>(Signal::kBacklog)][column] = backlog_f;
 
-    // The service's record is mixed on its own (independent of the chain,
-    // so the multiplies overlap), then folded into the tick's digest.
-    const uint64_t record =
-        mix_record(column, quantise(attempts * inv_tick, 1e3),
-                   quantise(attempts > 0.0 ? p : 0.0, 1e9),
-                   quantise(std::min(p95, kMaxLatencyS), 1e6), quantise(svc[v].backlog, 1e3),
-                   quantise(mem_sat, 1e6));
+    // The service's record: its signals quantised to float precision (24
+    // significant bits, as the rows hold them), mixed on its own so that the
+    // multiplies overlap, then folded into the tick's digest in order.
+    const uint64_t record = mix_record(column, bits(traffic_f), bits(error_f), bits(p95_f),
+                                       bits(backlog_f), bits(memory_f));
     digest = fold(digest, static_cast<int64_t>(record));
 
     sys_retries += retries;
@@ -859,7 +896,10 @@ void World::pass_up(double tick_s) {
   // The system column: what users see at the entry services.
   const double external = tick_external_;
   const double failed = tick_rejected_ + user_failed;
-  const double error_ratio = external > 0.0 ? std::min(1.0, failed / external) : 0.0;
+  // The signals see what was offered to the system: not what grading held back.
+  const double offered = external - tick_withheld_;
+  const double error_ratio =
+      offered > 0.0 ? std::clamp((failed - tick_withheld_) / offered, 0.0, 1.0) : 0.0;
   double s50 = 0.0, s95 = 0.0, s99 = 0.0;
   if (tick_histogram_.count() > 0) {
     s50 = tick_histogram_.quantile(0.50);
@@ -871,7 +911,7 @@ void World::pass_up(double tick_s) {
   row[static_cast<size_t>(Signal::kLatencyP95)][sys] = static_cast<float>(s95);
   row[static_cast<size_t>(Signal::kLatencyP99)][sys] = static_cast<float>(s99);
   row[static_cast<size_t>(Signal::kErrorRate)][sys] = static_cast<float>(error_ratio);
-  row[static_cast<size_t>(Signal::kTraffic)][sys] = static_cast<float>(external * inv_tick);
+  row[static_cast<size_t>(Signal::kTraffic)][sys] = static_cast<float>(offered * inv_tick);
   row[static_cast<size_t>(Signal::kGoodput)][sys] =
       static_cast<float>(std::max(0.0, external - failed) * inv_tick);
   row[static_cast<size_t>(Signal::kRetries)][sys] = static_cast<float>(sys_retries * inv_tick);

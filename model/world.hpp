@@ -424,6 +424,8 @@ class World {
     double rate_limit_rps = 0.0;   // actuator; 0 = none
     double wait_factor = 1.0;      // Allen-Cunneen (1 + cs^2) / 2
     const QuantileTable* table = nullptr;
+    const void* row = nullptr;  // the table row to interpolate from; none: no wait
+    double row_fraction = 0.0;
     int servers = -1;  // c of `table`
     int serve = 0;     // replicas serving this tick
     int running_now = 0;
@@ -459,6 +461,7 @@ class World {
     int ooms = 0;
   };
   std::vector<Svc> svc_;
+  std::vector<uint32_t> entry_list_;  // services with entry or agent load
   std::vector<std::string> modules_;
   std::vector<uint8_t> module_enabled_;
   std::vector<std::string> split_version_;  // bad deploy / canary: the new version
@@ -503,7 +506,8 @@ class World {
   std::vector<ActionRecord> actions_;
   WorldMetrics metrics_;
   double tick_external_ = 0.0;  // external requests this tick
-  double tick_rejected_ = 0.0;  // ... rejected at the door (kill switch, admission, disabled)
+  double tick_rejected_ = 0.0;
+  double tick_withheld_ = 0.0;  // ... of those, held back by traffic grading  // ... rejected at the door (kill switch, admission, disabled)
   uint64_t tick_digest_ = 0;
   std::map<std::pair<int, uint64_t>, std::unique_ptr<QuantileTable>> tables_;
 };
