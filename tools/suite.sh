@@ -1,20 +1,32 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine, builds dreamsim (Release) and runs the default
-# scenario suite, writing its reports under out/.
+# scenario suite, writing each run's outcome.json under out/<scenario>/.
 #
-# Until the scenario library exists (issue 7), the suite is the PHOLD engine
-# benchmark and the example scenarios that `dreamsim run` can already play;
-# it says so in its output.
+# Until the scenario library of issue 7 exists, the suite is the example
+# scenarios in scenarios/examples/ with the default procedures, plus the PHOLD
+# engine benchmark (out/phold.txt).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 jobs=$(nproc 2>/dev/null || echo 2)
 ./tools/setup.sh
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DDREAMSIM_TESTS=OFF
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DDREAMSIM_TESTS=OFF -DDREAMSIM_BENCH=OFF
 cmake --build build -j "$jobs" --target dreamsim phold_reference
 
 mkdir -p out
-echo "== PHOLD engine benchmark (the scenario library does not exist yet; issue 7 adds it)"
+status=0
+for scenario in scenarios/examples/*.yaml scenarios/examples/*.json; do
+  [ -e "$scenario" ] || continue
+  name=$(basename "${scenario%.*}")
+  echo "== $scenario"
+  if ! ./build/tools/dreamsim run "$scenario" --out "out/$name"; then
+    echo "suite: $scenario failed" >&2
+    status=1
+  fi
+done
+
+echo "== PHOLD engine benchmark"
 ./build/tools/dreamsim bench phold --lps 1000 --events 2000000 | tee out/phold.txt
 ./build/bench/phold_reference --lps 1000 --events 2000000 | tee -a out/phold.txt
-echo "suite: wrote out/phold.txt"
+echo "suite: reports under out/ (one outcome.json per scenario, phold.txt)"
+exit $status
