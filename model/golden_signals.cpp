@@ -49,7 +49,7 @@ GoldenSignals::GoldenSignals(size_t services, int64_t total_ticks, sim::Duration
   const size_t points = static_cast<size_t>((total + period_ - 1) / period_);
   const size_t cells = kSignalCount * columns();
   ring_.assign(ring_ticks_ * cells, 0.0f);
-  period_sum_.assign(cells, 0.0);
+  period_sum_.assign(cells, 0.0f);
   period_max_.assign(cells, -std::numeric_limits<float>::infinity());
   rollup_mean_.reserve(points * cells);
   rollup_max_.reserve(points * cells);
@@ -61,11 +61,11 @@ void GoldenSignals::commit() {
   const size_t n = columns();
   for (size_t s = 0; s < kSignalCount; ++s) {
     const float* row = &ring_[slot_offset(ticks_, static_cast<Signal>(s))];
-    double* sum = &period_sum_[s * n];
+    float* sum = &period_sum_[s * n];
     float* max = &period_max_[s * n];
     // A plain loop over contiguous floats: the compiler vectorises it, and the
-    // order of each column's additions is the tick order, so sums are exact
-    // functions of the run.
+    // order of each column's additions is the tick order, so sums are
+    // deterministic functions of the run.
     for (size_t c = 0; c < n; ++c) {
       sum[c] += row[c];
       max[c] = std::max(max[c], row[c]);
@@ -86,12 +86,12 @@ void GoldenSignals::close_period() {
   float* mean = &rollup_mean_[base];
   float* max = &rollup_max_[base];
   for (size_t i = 0; i < cells; ++i) {
-    mean[i] = static_cast<float>(period_sum_[i] * inv);
+    mean[i] = static_cast<float>(static_cast<double>(period_sum_[i]) * inv);
     max[i] = period_max_[i];
     run_sum_[i] += period_sum_[i];
     run_max_[i] = std::max(run_max_[i], period_max_[i]);
   }
-  std::fill(period_sum_.begin(), period_sum_.end(), 0.0);
+  std::fill(period_sum_.begin(), period_sum_.end(), 0.0f);
   std::fill(period_max_.begin(), period_max_.end(), -std::numeric_limits<float>::infinity());
   period_ticks_ = 0;
   ++points_done_;
@@ -166,7 +166,7 @@ double GoldenSignals::run_max(Signal signal, size_t column) const {
 
 size_t GoldenSignals::memory_bytes() const {
   return ring_.capacity() * sizeof(float) + rollup_mean_.capacity() * sizeof(float) * 2 +
-         (period_sum_.size() + run_sum_.size()) * sizeof(double) +
+         run_sum_.size() * sizeof(double) + period_sum_.size() * sizeof(float) +
          (period_max_.size() + run_max_.size()) * sizeof(float);
 }
 

@@ -145,7 +145,9 @@ class GoldenSignals {
   // ring_[(slot * kSignalCount + signal) * columns + column]
   std::vector<float> ring_;
   // The period being accumulated: [signal * columns + column].
-  std::vector<double> period_sum_;
+  // Float: a period is at most a few hundred ticks, and float sums
+  // vectorise twice as wide; the whole-run sums are double.
+  std::vector<float> period_sum_;
   std::vector<float> period_max_;
   int64_t period_ticks_ = 0;
   // Closed roll-up points: [(point * kSignalCount + signal) * columns + column].
