@@ -5,11 +5,16 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
 #include <vector>
 
 #include "model/outcome.hpp"
 #include "model/queueing.hpp"
 #include "sim/simulation.hpp"
+#include "sim/trace.hpp"
 #include "tests/model/world_test_util.hpp"
 
 namespace dreamsim::model {
@@ -46,6 +51,43 @@ TEST(WorldQueue, TickP95MatchesAnalyticMmcAcrossLoads) {
     EXPECT_NEAR(latest(world, Signal::kLatencyP95, 0), exact95, 1e-3 * exact95) << rps;
     EXPECT_NEAR(latest(world, Signal::kLatencyP50, 0), exact50, 1e-3 * exact50) << rps;
     EXPECT_NEAR(latest(world, Signal::kLatencyP99, 0), exact99, 1e-3 * exact99) << rps;
+  }
+}
+
+TEST(WorldQueue, TickQuantilesMatchAnalyticForManyServerCounts) {
+  struct Shape {
+    int replicas;
+    double capacity_rps;  // per replica
+    int service_ms;
+    double cv;
+  };
+  // c = replicas x capacity x service time: 1, 2, 5, 50 and 200 servers, with
+  // exponential and more variable service (Allen-Cunneen factor 1.625).
+  const Shape shapes[] = {{1, 100.0, 10, 1.0}, {2, 50.0, 20, 1.5}, {5, 100.0, 10, 1.0},
+                          {10, 500.0, 10, 1.5}, {20, 1000.0, 10, 1.0}};
+  for (const Shape& shape : shapes) {
+    for (double rho : {0.3, 0.6, 0.85, 0.95, 0.985}) {
+      Scenario sc = make_scenario({make_service("api", shape.replicas, shape.capacity_rps,
+                                                Duration::millis(shape.service_ms))},
+                                  Duration::minutes(1));
+      sc.services[0].service_time_cv = shape.cv;
+      sc.services[0].timeout = Duration::seconds(30);
+      const double kappa = shape.replicas * shape.capacity_rps;
+      sc.load.push_back(constant_load(0, rho * kappa));
+      sim::Simulation sim;
+      World world(sc, 1, sim);
+      run_through_tick(sim, world, 5);
+      const int c = static_cast<int>(std::lround(kappa * shape.service_ms / 1000.0));
+      const ResponseTime exact = mmc_response_time(c, rho * kappa, kappa / c,
+                                                   allen_cunneen_factor(1.0, shape.cv));
+      for (auto [signal, q] : {std::pair{Signal::kLatencyP50, 0.50},
+                               std::pair{Signal::kLatencyP95, 0.95},
+                               std::pair{Signal::kLatencyP99, 0.99}}) {
+        const double want = exact.quantile(q);
+        EXPECT_NEAR(latest(world, signal, 0), want, 1e-3 * want)
+            << "c=" << c << " rho=" << rho << " q=" << q;
+      }
+    }
   }
 }
 
@@ -575,6 +617,41 @@ TEST(WorldDeterminism, SameSeedGivesTheSameTraceHashAndOutcomeBytes) {
   const RunResult b = run_busy(42);
   EXPECT_EQ(a.hash, b.hash);
   EXPECT_EQ(a.outcome, b.outcome);
+}
+
+TEST(WorldOutcome, WrittenAtomicallyInTheStableFormat) {
+  const Scenario sc = busy_scenario();
+  sim::Simulation sim;
+  World world(sc, 42, sim);
+  world.run();
+  const nlohmann::ordered_json outcome = outcome_json(world);
+  const std::string dir = ::testing::TempDir() + "/world_outcome_test";
+  ASSERT_EQ(write_outcome(dir, outcome), "");
+  EXPECT_TRUE(std::filesystem::exists(dir + "/outcome.json"));
+  EXPECT_FALSE(std::filesystem::exists(dir + "/outcome.json.tmp"));
+  std::ifstream in(dir + "/outcome.json");
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text, outcome_text(outcome));
+
+  const auto parsed = nlohmann::ordered_json::parse(text);
+  std::vector<std::string> keys;
+  for (auto it = parsed.begin(); it != parsed.end(); ++it) keys.push_back(it.key());
+  const std::vector<std::string> stable = {"format", "scenario", "seed",   "trace_hash",
+                                           "events", "sim_duration_s", "faults", "alerts",
+                                           "actions", "metrics", "expectations", "score"};
+  ASSERT_GE(keys.size(), stable.size());
+  EXPECT_EQ(std::vector<std::string>(keys.begin(), keys.begin() + stable.size()), stable);
+  EXPECT_EQ(parsed["format"], "dreamsim.outcome/1");
+  EXPECT_EQ(parsed["trace_hash"].get<std::string>().size(), 16u);
+  EXPECT_EQ(parsed["trace_hash"], sim::format_hash(sim.trace().value()));
+  EXPECT_EQ(parsed["sim_duration_s"], 1800);
+  EXPECT_TRUE(parsed["metrics"]["ttd_s"].is_null());
+  ASSERT_EQ(parsed["faults"].size(), 3u);
+  EXPECT_EQ(parsed["faults"][1]["kind"], "crash");
+  EXPECT_EQ(parsed["faults"][1]["took_effect_s"], 900);
+  EXPECT_EQ(parsed["faults"][1]["end_s"], 960);
+  ASSERT_EQ(parsed["services"].size(), 5u);
+  EXPECT_EQ(parsed["services"][3]["id"], "db");
 }
 
 TEST(WorldDeterminism, AnotherSeedGivesAnotherTrace) {
