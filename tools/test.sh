@@ -20,7 +20,7 @@ jobs=$(nproc 2>/dev/null || echo 2)
 ./tools/setup.sh
 
 echo "== Release build and tests"
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DDREAMSIM_TESTS=ON -DDREAMSIM_BENCH=ON
 cmake --build build -j "$jobs"
 ctest --test-dir build --output-on-failure -j "$jobs"
 
