@@ -303,6 +303,17 @@ bool IncidentController::mitigate(Incident& incident, bool aggressive) {
     for (size_t d : t.service(s).depends_on) deps_ready = deps_ready && t.state(d).ready();
     if ((deps_ready || total) && restart_if_due(incident, s, why)) mark();
   }
+
+  // 5. Otherwise (P0): restart the alerting service. It is up but not
+  //    coping; a restart drops its backlog, which is what breaks a retry
+  //    storm that outlived its trigger.
+  if (!mitigated && aggressive && incident.diagnosis.empty()) {
+    const size_t s = service_index(incident.service);
+    if (s < t.service_count() && restart_if_due(incident, s, why)) {
+      incident.diagnosis = "degraded";
+      mark();
+    }
+  }
   if (incident.diagnosis.empty()) incident.diagnosis = "none";
   return mitigated;
 }
@@ -356,6 +367,12 @@ void IncidentController::check_recovery(uint64_t id) {
         incident->mitigated_at = now;
       }
     }
+  }
+  // A degraded service that is still paging gets restarted again, with the
+  // same backoff: the first restart may have come while its trigger lasted.
+  if (incident->diagnosis == "degraded" && !signals_normal()) {
+    const size_t s = service_index(incident->service);
+    if (s < t.service_count()) restart_if_due(*incident, s, why);
   }
   // Release the kill switch once the threat is contained or the system is back.
   if (control_.kill_switch()) {

@@ -19,7 +19,8 @@
 //         - every service down: the Complete System Failure procedure:
 //           kill switch, safe mode, full recovery in dependency order, then
 //           release the kill switch;
-//         - otherwise: restart the failed services, dependencies first.
+//         - failed services: restart them, dependencies first;
+//         - otherwise: restart the alerting service (up, but not coping).
 //       Then monitor recovery, and once no alert has fired for
 //       `safe_mode_exit_after`, disable write drain and safe mode and close
 //       the incident with a post-mortem record.
@@ -69,7 +70,7 @@ struct Incident {
   Micros responded_at = -1;        // first runbook action
   Micros mitigated_at = -1;        // first mitigation (rollback, restart, ...)
   Micros resolved_at = -1;         // closed
-  std::string diagnosis;           // "deploy", "security", "total_failure", "failure", "none"
+  std::string diagnosis;           // "deploy", "security", "total_failure", "failure", "degraded", "none"
   std::vector<Decision> actions;
   bool response_breached = false;
 };

@@ -564,10 +564,12 @@ void World::pass_down(double tick_s) {
       ext_adm = svc[v].disabled ? 0.0 : ext * admit;
       external += ext;
       rejected += ext - ext_adm;
-      // Traffic grading holds requests back before they reach the system (a
-      // maintenance page at the edge): they fail for the user, but they are
-      // not the system's errors, so the signals leave them out.
-      if (!svc[v].disabled && !kill_switch_) withheld += ext - ext_adm;
+      // Requests turned away at the edge on purpose (traffic grading, the
+      // kill switch, safe mode or a disabled module: a maintenance page) fail
+      // for the user and count in failed_requests, but they are not the
+      // system's errors: the signals leave them out, or the alert that a
+      // safe mode causes would keep that safe mode on for ever.
+      withheld += ext - ext_adm;
     }
     svc[v].ext_admitted = ext_adm;
     const double first = svc_[v].demand + ext_adm;
@@ -896,7 +898,7 @@ void World::pass_up(double tick_s) {
   // The system column: what users see at the entry services.
   const double external = tick_external_;
   const double failed = tick_rejected_ + user_failed;
-  // The signals see what was offered to the system: not what grading held back.
+  // The signals see what was offered to the system, not what was turned away.
   const double offered = external - tick_withheld_;
   const double error_ratio =
       offered > 0.0 ? std::clamp((failed - tick_withheld_) / offered, 0.0, 1.0) : 0.0;

@@ -528,7 +528,7 @@ class World {
   WorldMetrics metrics_;
   double tick_external_ = 0.0;  // external requests this tick
   double tick_rejected_ = 0.0;  // ... rejected at the door (kill switch, admission, disabled)
-  double tick_withheld_ = 0.0;  // ... of those, held back by traffic grading
+  double tick_withheld_ = 0.0;  // ... turned away on purpose (all of them, today)
   uint64_t tick_digest_ = 0;
   std::map<std::pair<int, uint64_t>, std::unique_ptr<QuantileTable>> tables_;
 };

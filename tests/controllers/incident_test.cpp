@@ -195,3 +195,29 @@ TEST(Incident, TotalFailureUsesTheKillSwitchAndRestartsInDependencyOrder) {
 
 }  // namespace
 }  // namespace dreamsim::ctl
+
+namespace dreamsim::ctl {
+namespace {
+
+TEST(Incident, P0WithNothingElseToBlameRestartsTheAlertingService) {
+  Harness h(shop());
+  h.world.run_to(100 * kSecond);
+  h.world.telemetry.set(Signal::kErrorRate, 1, 0.5);  // api up but failing: P0
+  h.world.run_to(110 * kSecond + 2 * kMinute);
+  EXPECT_EQ(h.kinds(), (std::vector<std::string>{"enable_safe_mode", "enable_write_drain",
+                                                 "restart_service"}));
+  EXPECT_EQ(h.first("restart_service")->target, "api");
+  EXPECT_EQ(h.incident.incidents()[0].diagnosis, "degraded");
+}
+
+TEST(Incident, P1WithNothingToBlameDoesNotRestart) {
+  Harness h(shop());
+  h.world.run_to(100 * kSecond);
+  h.world.telemetry.set(Signal::kErrorRate, 1, 0.07);  // P1 on api, which has no module
+  h.world.run_to(110 * kSecond + 2 * kMinute);
+  EXPECT_EQ(h.first("restart_service"), nullptr);
+  EXPECT_EQ(h.incident.incidents()[0].diagnosis, "none");
+}
+
+}  // namespace
+}  // namespace dreamsim::ctl
