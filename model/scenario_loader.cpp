@@ -1492,24 +1492,10 @@ LoadResult load_scenario_text(std::string_view text, SourceFormat format,
 }
 
 LoadResult load_scenario(const std::string& path) {
-  const std::optional<SourceFormat> format = format_for_path(path);
-  if (!format) {
-    Checker c(path);
-    const std::string ext = fs::path(path).extension().string();
-    c.error(Mark{}, "",
-            (ext.empty() ? std::string("the file has no extension")
-                         : "unknown extension " + quote(ext)) +
-                "; a scenario file ends in .yaml, .yml or .json, which decides its syntax");
-    return finish(c, std::nullopt);
-  }
-  std::string why;
-  std::optional<std::string> text = read_file(path, why);
-  if (!text) {
-    Checker c(path);
-    c.error(Mark{}, "", "cannot read the scenario: " + why);
-    return finish(c, std::nullopt);
-  }
-  return load_scenario_text(*text, *format, path);
+  Checker c(path);
+  std::optional<InputText> input = read_input(path, "scenario file", "scenario", c);
+  if (!input) return finish(c, std::nullopt);
+  return load_scenario_text(input->text, input->format, path);
 }
 
 namespace {

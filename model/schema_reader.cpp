@@ -481,5 +481,26 @@ std::optional<std::string> read_file(const fs::path& path, std::string& error) {
   return text;
 }
 
+std::optional<InputText> read_input(const std::string& path, std::string_view file_kind,
+                                    std::string_view what, Checker& c) {
+  const std::optional<SourceFormat> format = format_for_path(path);
+  if (!format) {
+    const std::string ext = fs::path(path).extension().string();
+    c.error(Mark{}, "",
+            (ext.empty() ? std::string("the file has no extension")
+                         : "unknown extension " + quote(ext)) +
+                "; a " + std::string(file_kind) +
+                " ends in .yaml, .yml or .json, which decides its syntax");
+    return std::nullopt;
+  }
+  std::string why;
+  std::optional<std::string> text = read_file(path, why);
+  if (!text) {
+    c.error(Mark{}, "", "cannot read the " + std::string(what) + ": " + why);
+    return std::nullopt;
+  }
+  return InputText{std::move(*text), *format};
+}
+
 }  // namespace schema
 }  // namespace dreamsim::model

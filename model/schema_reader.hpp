@@ -228,5 +228,18 @@ bool read_bool_field(MapReader& m, std::string_view key, bool& out);
 // larger than kMaxFileBytes. On failure `error` says why in a few words.
 std::optional<std::string> read_file(const std::filesystem::path& path, std::string& error);
 
+// An input file's text and the syntax its extension names.
+struct InputText {
+  std::string text;
+  SourceFormat format;
+};
+
+// Reads `path`, whose extension (.yaml, .yml, .json) decides its syntax. On an
+// unknown extension or a read error the problem goes into `c` and nothing is
+// returned. The messages name the file as `file_kind` ("a scenario file ends
+// in .yaml, .yml or .json") and `what` ("cannot read the scenario: ...").
+std::optional<InputText> read_input(const std::string& path, std::string_view file_kind,
+                                    std::string_view what, Checker& c);
+
 }  // namespace schema
 }  // namespace dreamsim::model

@@ -7,6 +7,7 @@
 #include "model/procedures_loader.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -724,8 +725,8 @@ struct CommandResult {
 
 CommandResult validate(const std::string& args) {
   const fs::path dir = fs::path(::testing::TempDir());
-  const fs::path out = dir / "dreamsim_validate_procedures.out";
-  const fs::path err = dir / "dreamsim_validate_procedures.err";
+  const fs::path out = dir / ("dreamsim_validate_procedures." + std::to_string(getpid()) + ".out");
+  const fs::path err = dir / ("dreamsim_validate_procedures." + std::to_string(getpid()) + ".err");
   std::string command;
   command.append("'").append(DREAMSIM_BINARY).append("' validate ").append(args);
   command.append(" >'").append(out.string()).append("' 2>'").append(err.string()).append("'");

@@ -2,6 +2,7 @@
 // checking exit codes and where the messages go (stdout for good files,
 // stderr for problems).
 #include <gtest/gtest.h>
+#include <unistd.h>
 #include <sys/wait.h>
 
 #include <cstdlib>
@@ -31,8 +32,8 @@ std::string slurp(const fs::path& p) {
 
 CommandResult validate(const std::string& args) {
   const fs::path dir = fs::path(::testing::TempDir());
-  const fs::path out = dir / "dreamsim_validate.out";
-  const fs::path err = dir / "dreamsim_validate.err";
+  const fs::path out = dir / ("dreamsim_validate." + std::to_string(getpid()) + ".out");
+  const fs::path err = dir / ("dreamsim_validate." + std::to_string(getpid()) + ".err");
   // Appended piece by piece: GCC 12 warns (-Wrestrict, a false positive) on
   // a chain of operator+ that starts with a one-character literal.
   std::string command;
