@@ -182,6 +182,47 @@ TEST(ControllersInTheWorld, AStandardStartupGradesTrafficToFullAndVerifies) {
   EXPECT_NE(r->first_action("startup_verified"), nullptr);
 }
 
+TEST(ControllersInTheWorld, GradingHaltsAtTenPercentWhenTheOpenedTrafficPushesP95PastP2) {
+  // api can serve 20 requests/s: 1 % of 300 (3/s) is fine, 10 % (30/s) is
+  // not, so its backlog and p95 grow past the P2 threshold (1 s).
+  std::string text = shop("  []\n", "startup: standard\n");
+  text.replace(text.find("{id: api, replicas: 3, capacity_rps: 400"), 40,
+               "{id: api, replicas: 2, capacity_rps: 10");
+  auto r = run(text);
+  EXPECT_EQ(r->outcome["startup"]["state"], "halted");
+  EXPECT_DOUBLE_EQ(r->outcome["startup"]["admission"].get<double>(), 0.10);
+  const ActionRecord* halted = r->first_action("grading_halted");
+  ASSERT_NE(halted, nullptr);
+  EXPECT_NE(halted->reason.find("latency_p95"), std::string::npos) << halted->reason;
+  for (const ActionRecord& a : r->world->actions()) {
+    EXPECT_FALSE(a.kind == "set_traffic_grade" && a.reason.rfind("50%", 0) == 0) << a.reason;
+  }
+}
+
+TEST(ControllersInTheWorld, MinimalModeStartsCoreServicesThenSubsystemsOneAtATime) {
+  std::string text = shop("  []\n", "startup: minimal\n");
+  // Two subsystems on top of the core shop.
+  text.replace(text.find("data_stores:"), 12,
+               "  - {id: recs, replicas: 1, capacity_rps: 500, service_time: 5ms, "
+               "depends_on: [api]}\n"
+               "  - {id: search, replicas: 1, capacity_rps: 500, service_time: 5ms, "
+               "depends_on: [db]}\n"
+               "data_stores:");
+  auto r = run(text);
+  std::vector<std::string> started;
+  std::vector<sim::Time> enabled_at;
+  for (const ActionRecord& a : r->world->actions()) {
+    if (a.kind == "start_service" && enabled_at.empty()) started.push_back(a.target);
+    if (a.kind == "enable_subsystem") enabled_at.push_back(a.at);
+  }
+  // Only core services start before the first subsystem is enabled.
+  EXPECT_EQ(started, (std::vector<std::string>{"db", "api", "web"}));
+  ASSERT_EQ(enabled_at.size(), 2u);
+  // One at a time: the second after the procedures' interval (1 min) at least.
+  EXPECT_GE(enabled_at[1] - enabled_at[0], sim::Duration::minutes(1));
+  EXPECT_EQ(r->outcome["startup"]["state"], "succeeded");
+}
+
 TEST(ControllersInTheWorld, EveryActionAndAlertIsTheSameOnTheSameSeed) {
   const std::string text = shop(
       "  - {kind: bad_deploy, target: api, at: 10m, version: v2, latency_add: 2500ms}\n"
