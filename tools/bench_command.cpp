@@ -33,6 +33,7 @@ void add_phold(CLI::App& bench, int* exit_code) {
       ->check(CLI::Range(uint64_t{1}, uint64_t{100000000}))
       ->capture_default_str();
   phold->add_option("--events", params->events, "events to handle before stopping")
+      ->check(kUnsignedInteger)
       ->capture_default_str();
   phold->add_option("--population", params->population, "initial events per LP")
       ->check(CLI::Range(uint64_t{1}, uint64_t{1000000}))
@@ -43,7 +44,9 @@ void add_phold(CLI::App& bench, int* exit_code) {
   phold->add_option("--lookahead", params->lookahead, "minimum delay, in time units (s)")
       ->check(CLI::Range(0.0, 1e6))
       ->capture_default_str();
-  phold->add_option("--seed", params->seed, "root seed")->capture_default_str();
+  phold->add_option("--seed", params->seed, "root seed")
+      ->check(kUnsignedInteger)
+      ->capture_default_str();
   phold->callback([params, exit_code] {
     const sim::PholdParams& p = *params;
     std::printf("phold: lps=%llu events=%llu population=%llu remote=%g lookahead=%g seed=%llu\n",

@@ -164,7 +164,9 @@ void add_bench_world(CLI::App& bench, int* exit_code) {
   cmd->add_option("--degree", params->degree, "dependencies per service")
       ->check(CLI::Range(size_t{0}, size_t{64}))
       ->capture_default_str();
-  cmd->add_option("--seed", params->seed, "root seed")->capture_default_str();
+  cmd->add_option("--seed", params->seed, "root seed")
+      ->check(kUnsignedInteger)
+      ->capture_default_str();
   cmd->callback([params, exit_code] {
     const BenchWorldParams& p = *params;
     std::printf("world: services=%zu hours=%g degree=%zu seed=%llu\n", p.services, p.hours,

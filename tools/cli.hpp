@@ -19,6 +19,17 @@ class InputError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Accepts only plain non-negative integers: CLI11 would wrap "-3" into a
+// huge unsigned value, which for a seed is a silent, wrong run.
+inline const CLI::Validator kUnsignedInteger(
+    [](std::string& text) -> std::string {
+      if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos) {
+        return "expected a non-negative integer, got '" + text + "'";
+      }
+      return {};
+    },
+    "UINT");
+
 // Each subcommand file adds its subcommand to the app; the callback stores the
 // exit code in `*exit_code`.
 void add_bench_command(CLI::App& app, int* exit_code);

@@ -95,7 +95,8 @@ void add_run_command(CLI::App& app, int* exit_code) {
       "expectation is met, 1 when one failed, 2 on bad input");
   sub->add_option("SCENARIO", params->scenario, "scenario file (.yaml, .yml or .json)")
       ->required();
-  sub->add_option("--seed", params->seed, "root seed (default: the scenario's seed)");
+  sub->add_option("--seed", params->seed, "root seed (default: the scenario's seed)")
+      ->check(kUnsignedInteger);
   sub->add_option("--out", params->out, "directory to write outcome.json into");
   sub->add_option("--procedures", params->procedures,
                   "procedures file (default: the scenario's, else the seed's numbers)");
@@ -114,6 +115,11 @@ void add_run_command(CLI::App& app, int* exit_code) {
     const model::Scenario& scenario = *loaded.scenario;
     ctl::Procedures procedures = scenario.procedures_loaded.value_or(ctl::Procedures{});
     if (!params->procedures.empty()) {
+      if (model::load_input(params->procedures).kind == model::InputKind::kScenario) {
+        throw InputError("--procedures: " + params->procedures +
+                         " is a scenario file, not a procedures file (see "
+                         "scenarios/procedures/default.yaml)");
+      }
       const model::ProceduresLoad p = model::load_procedures(params->procedures);
       if (!p.ok()) {
         std::cerr << p.format();

@@ -30,6 +30,24 @@ std::string slurp(const fs::path& p) {
   return ss.str();
 }
 
+CommandResult validate(const std::string& args);
+
+// `dreamsim ARGS`, any subcommand.
+CommandResult dreamsim(const std::string& args) {
+  const fs::path dir = fs::path(::testing::TempDir());
+  const fs::path out = dir / ("dreamsim_cli." + std::to_string(getpid()) + ".out");
+  const fs::path err = dir / ("dreamsim_cli." + std::to_string(getpid()) + ".err");
+  std::string command;
+  command.append("'").append(DREAMSIM_BINARY).append("' ").append(args);
+  command.append(" >'").append(out.string()).append("' 2>'").append(err.string()).append("'");
+  const int status = std::system(command.c_str());
+  CommandResult run;
+  if (status != -1 && WIFEXITED(status)) run.exit_code = WEXITSTATUS(status);
+  run.out = slurp(out);
+  run.err = slurp(err);
+  return run;
+}
+
 CommandResult validate(const std::string& args) {
   const fs::path dir = fs::path(::testing::TempDir());
   const fs::path out = dir / ("dreamsim_validate." + std::to_string(getpid()) + ".out");
@@ -100,6 +118,40 @@ TEST(ValidateCommand, MissingFileAndNoArgumentsAreBadInput) {
   const CommandResult none = validate("");
   EXPECT_EQ(none.exit_code, 2);
   EXPECT_NE(none.err.find("FILE"), std::string::npos) << none.err;
+}
+
+}  // namespace
+
+namespace {
+
+TEST(RunCommand, ANegativeSeedIsBadInputNotAWrappedNumber) {
+  const CommandResult run =
+      dreamsim("run '" + (kRoot / "scenarios" / "examples" / "breach.json").string() + "' --seed -3");
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("--seed: expected a non-negative integer, got '-3'"), std::string::npos)
+      << run.err;
+  EXPECT_EQ(run.out, "");
+}
+
+TEST(RunCommand, AScenarioGivenAsProceduresIsNamedAsSuch) {
+  const std::string scenario = (kRoot / "scenarios" / "examples" / "shop-crash.yaml").string();
+  const CommandResult run = dreamsim("run '" + scenario + "' --procedures '" + scenario + "'");
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("is a scenario file, not a procedures file"), std::string::npos)
+      << run.err;
+}
+
+TEST(RunCommand, AGoodRunWritesOutcomeJsonAndExitsZero) {
+  const fs::path dir = fs::path(::testing::TempDir()) / ("dreamsim_run." + std::to_string(getpid()));
+  const CommandResult run = dreamsim(
+      "run '" + (kRoot / "scenarios" / "examples" / "breach.json").string() + "' --out '" +
+      dir.string() + "'");
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  const std::string outcome = slurp(dir / "outcome.json");
+  EXPECT_NE(outcome.find("\"format\": \"dreamsim.outcome/1\""), std::string::npos);
+  EXPECT_NE(outcome.find("\"quarantine_agent\""), std::string::npos);
+  EXPECT_FALSE(fs::exists(dir / "outcome.json.tmp"));
+  fs::remove_all(dir);
 }
 
 }  // namespace
