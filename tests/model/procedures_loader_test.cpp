@@ -7,6 +7,8 @@
 #include "model/procedures_loader.hpp"
 
 #include <gtest/gtest.h>
+
+#include "tests/model/cli_runner.hpp"
 #include <unistd.h>
 #include <sys/wait.h>
 
@@ -717,32 +719,10 @@ TEST(ScenarioStartup, NoneUnlessTheFileSaysOtherwise) {
 
 // --- dreamsim validate on procedures files ------------------------------------------------------
 
-struct CommandResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using cli_test::CommandResult;
+using cli_test::quoted;
 
-CommandResult validate(const std::string& args) {
-  const fs::path dir = fs::path(::testing::TempDir());
-  const fs::path out = dir / ("dreamsim_validate_procedures." + std::to_string(getpid()) + ".out");
-  const fs::path err = dir / ("dreamsim_validate_procedures." + std::to_string(getpid()) + ".err");
-  std::string command;
-  command.append("'").append(DREAMSIM_BINARY).append("' validate ").append(args);
-  command.append(" >'").append(out.string()).append("' 2>'").append(err.string()).append("'");
-  const int status = std::system(command.c_str());
-  CommandResult run;
-  if (status != -1 && WIFEXITED(status)) run.exit_code = WEXITSTATUS(status);
-  run.out = slurp(out);
-  run.err = slurp(err);
-  return run;
-}
-
-std::string quoted(const fs::path& p) {
-  std::string out;
-  out.append("'").append(p.string()).append("'");
-  return out;
-}
+CommandResult validate(const std::string& args) { return cli_test::run_dreamsim("validate " + args); }
 
 TEST(ValidateProcedures, AGoodFileSaysItIsProceduresWithItsHash) {
   const fs::path json_file = kGood / "default.json";

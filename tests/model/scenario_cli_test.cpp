@@ -2,14 +2,11 @@
 // checking exit codes and where the messages go (stdout for good files,
 // stderr for problems).
 #include <gtest/gtest.h>
-#include <unistd.h>
-#include <sys/wait.h>
 
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
+
+#include "tests/model/cli_runner.hpp"
 
 namespace {
 
@@ -17,59 +14,14 @@ namespace fs = std::filesystem;
 
 const fs::path kRoot = fs::path(DREAMSIM_SOURCE_DIR);
 
-struct CommandResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using dreamsim::cli_test::CommandResult;
+using dreamsim::cli_test::quoted;
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+std::string slurp(const fs::path& p) { return dreamsim::cli_test::read_text(p); }
 
-CommandResult validate(const std::string& args);
+CommandResult validate(const std::string& args) { return dreamsim::cli_test::run_dreamsim("validate " + args); }
 
-// `dreamsim ARGS`, any subcommand.
-CommandResult dreamsim(const std::string& args) {
-  const fs::path dir = fs::path(::testing::TempDir());
-  const fs::path out = dir / ("dreamsim_cli." + std::to_string(getpid()) + ".out");
-  const fs::path err = dir / ("dreamsim_cli." + std::to_string(getpid()) + ".err");
-  std::string command;
-  command.append("'").append(DREAMSIM_BINARY).append("' ").append(args);
-  command.append(" >'").append(out.string()).append("' 2>'").append(err.string()).append("'");
-  const int status = std::system(command.c_str());
-  CommandResult run;
-  if (status != -1 && WIFEXITED(status)) run.exit_code = WEXITSTATUS(status);
-  run.out = slurp(out);
-  run.err = slurp(err);
-  return run;
-}
-
-CommandResult validate(const std::string& args) {
-  const fs::path dir = fs::path(::testing::TempDir());
-  const fs::path out = dir / ("dreamsim_validate." + std::to_string(getpid()) + ".out");
-  const fs::path err = dir / ("dreamsim_validate." + std::to_string(getpid()) + ".err");
-  // Appended piece by piece: GCC 12 warns (-Wrestrict, a false positive) on
-  // a chain of operator+ that starts with a one-character literal.
-  std::string command;
-  command.append("'").append(DREAMSIM_BINARY).append("' validate ").append(args);
-  command.append(" >'").append(out.string()).append("' 2>'").append(err.string()).append("'");
-  const int status = std::system(command.c_str());
-  CommandResult run;
-  if (status != -1 && WIFEXITED(status)) run.exit_code = WEXITSTATUS(status);
-  run.out = slurp(out);
-  run.err = slurp(err);
-  return run;
-}
-
-std::string quoted(const fs::path& p) {
-  std::string out;
-  out.append("'").append(p.string()).append("'");
-  return out;
-}
+CommandResult dreamsim(const std::string& args) { return dreamsim::cli_test::run_dreamsim(args); }
 
 TEST(ValidateCommand, GoodFilesExitZeroWithASummary) {
   const fs::path shop = kRoot / "scenarios" / "examples" / "shop-crash.yaml";
