@@ -17,9 +17,9 @@
 #include <optional>
 #include <string>
 
-#include "model/controller_host.hpp"
 #include "model/outcome.hpp"
 #include "model/procedures_loader.hpp"
+#include "model/run.hpp"
 #include "model/scenario_loader.hpp"
 #include "model/world.hpp"
 #include "sim/simulation.hpp"
@@ -130,31 +130,18 @@ void add_run_command(CLI::App& app, int* exit_code) {
       }
       procedures = *p.procedures;
     }
-    const uint64_t seed = params->seed.value_or(scenario.seed);
-    sim::Simulation sim;
-    model::WorldOptions options;
-    const bool startup = !params->no_controllers && scenario.startup != model::StartupMode::kNone;
-    options.start_ready = !startup;
-    model::World world(scenario, seed, sim, options);
-    std::unique_ptr<model::ControllerHost> host;
-    if (!params->no_controllers) {
-      host = std::make_unique<model::ControllerHost>(world, procedures);
-      world.start();
-      host->start(scenario.startup);
-    }
-    world.run();
-    if (host) host->finish();
+    model::RunOptions options;
+    options.seed = params->seed.value_or(scenario.seed);
+    options.controllers = !params->no_controllers;
+    model::Run run(scenario, procedures, options);
+    run.execute();
     const std::string procedures_text =
         params->no_controllers
             ? std::string("no controllers")
             : "procedures " + (procedures.path.empty() ? std::string("(built-in defaults)")
                                                        : procedures.path + " " + procedures.hash);
-    print_summary(world, procedures_text);
-    nlohmann::ordered_json outcome = model::outcome_json(world);
-    if (host) {
-      host->annotate(outcome);
-      outcome["procedures"] = {{"path", procedures.path}, {"hash", procedures.hash}};
-    }
+    print_summary(run.world(), procedures_text);
+    const nlohmann::ordered_json outcome = run.outcome();
     if (!params->out.empty()) {
       const std::string error = model::write_outcome(params->out, outcome);
       if (!error.empty()) throw InputError("--out: " + error);
