@@ -90,8 +90,12 @@ class IncidentController {
   // The response-time limit of a severity.
   Micros response_limit(int severity) const;
 
- private:
+  // A page or resolution from any source. start() subscribes this to the
+  // golden-signal alerting; other alert sources (detectors, the resilience
+  // early warning) call it directly, with Alert::source naming them.
   void on_alert(const Alert& alert, AlertingController::Event event);
+
+ private:
   void schedule_response(Incident& incident);
   void respond(uint64_t id);
   void run_p0(Incident& incident);
