@@ -228,6 +228,7 @@ Judgement judge(const JudgeConfig& config, const std::vector<MetricSamples>& sam
   double total_weight = 0.0;
   double scored = 0.0;
   bool no_data = false;
+  int marginal_metrics = 0;
   std::string critical_failure;
   std::string no_data_metric;
 
@@ -297,8 +298,10 @@ Judgement judge(const JudgeConfig& config, const std::vector<MetricSamples>& sam
                  " beyond tolerance: " + numbers;
     }
     total_weight += metric.weight;
-    if (e.classification == MetricClass::kPass) scored += metric.weight;
-    if (e.classification == MetricClass::kMarginal) scored += 0.5 * metric.weight;
+    if (e.classification == MetricClass::kPass || e.classification == MetricClass::kMarginal) {
+      scored += metric.weight;
+    }
+    if (e.classification == MetricClass::kMarginal) ++marginal_metrics;
     const bool failed =
         e.classification == MetricClass::kHigh || e.classification == MetricClass::kLow;
     if (failed && metric.critical && critical_failure.empty()) {
@@ -329,13 +332,16 @@ Judgement judge(const JudgeConfig& config, const std::vector<MetricSamples>& sam
   if (!critical_failure.empty()) {
     out.verdict = Verdict::kFail;
     out.reason = "critical metric failed: " + critical_failure + "; " + score_text;
-  } else if (out.score >= config.pass_score) {
+  } else if (out.score >= config.pass_score && marginal_metrics == 0) {
     out.verdict = Verdict::kPass;
     out.reason = score_text + format(" >= pass %.4g", config.pass_score);
   } else if (out.score >= config.marginal_score) {
     out.verdict = Verdict::kMarginal;
-    out.reason = score_text + format(" in [marginal %.4g, pass %.4g)", config.marginal_score,
-                                     config.pass_score);
+    out.reason = out.score >= config.pass_score
+                     ? score_text + format(" >= pass %.4g, but measurably worse within tolerance",
+                                           config.pass_score)
+                     : score_text + format(" in [marginal %.4g, pass %.4g)",
+                                           config.marginal_score, config.pass_score);
     for (const MetricEvidence& e : out.metrics) {
       if (e.classification != MetricClass::kPass) out.reason += "; " + e.name + " " + to_string(e.classification);
     }

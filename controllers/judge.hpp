@@ -39,12 +39,14 @@
 //     floor for baselines at 0). Significant but inside the tolerance is
 //     Marginal: measurably worse, not worse enough to roll back.
 //
-//  4. Score. A passing metric scores its full weight, a marginal one half,
-//     a failing one nothing; the score is 100 x scored weight / total weight.
-//     It is classified by `pass_score` and `marginal_score` (Spinnaker's
-//     scoreThresholds): Pass at or above pass_score, Marginal at or above
-//     marginal_score, Fail below. A critical metric that fails fails the
-//     whole judgement whatever the score.
+//  4. Score. A metric that passes, or is marginal (within tolerance, which
+//     Kayenta counts as a pass), scores its weight, a failing one nothing;
+//     the score is 100 x scored weight / total weight. It is classified by
+//     `pass_score` and `marginal_score` (Spinnaker's scoreThresholds): Fail
+//     below marginal_score; Marginal below pass_score, or at or above it
+//     when some metric is marginal; Pass otherwise. So marginal metrics,
+//     however many, never fail a judgement on their own. A critical metric
+//     that fails fails the whole judgement whatever the score.
 //
 // Every verdict carries its evidence: per metric U, z, the p-value, both
 // statistics, the effect, both medians and sample sizes, and the

@@ -116,6 +116,24 @@ struct VersionSample {
   double error_rate = 0.0;
 };
 
+// One tick of a deployment's traffic split as the world measured it, per
+// version: index 0 is the baseline, 1 the canary (the new version). Each
+// value is measured from the requests that version served in the tick, so
+// it carries the sampling noise of that many requests: a p95 or an error
+// rate of a handful of requests is far from the true one. The baseline is
+// measured from as many requests as the canary served (at most the old
+// version's share), as Kayenta compares a canary with a baseline group of
+// the same size rather than with the whole production fleet; so neither
+// side is favoured by its sample size. NaN where a version served nothing.
+struct VersionTick {
+  int64_t tick = 0;      // the world's tick index
+  double weight = 0.0;   // the new version's share of traffic in this tick
+  double requests[2] = {0.0, 0.0};
+  double p95_s[2] = {0.0, 0.0};
+  double error_rate[2] = {0.0, 0.0};
+  double cpu[2] = {0.0, 0.0};  // CPU saturation of the version's replicas
+};
+
 // Security signals: what an agent is doing that it should not be.
 struct AgentInfo {
   std::string id;
@@ -160,6 +178,15 @@ class TelemetryPort {
   // service has no split.
   virtual bool version_samples(size_t service, VersionSample& baseline,
                                VersionSample& canary) const = 0;
+  // The last min(count, available) measured ticks of the new version staged
+  // on `service` (ActuatorPort::deploy_version), oldest first; false when no
+  // version is staged there. A world without deployments has none.
+  virtual bool version_window(size_t service, size_t count, std::vector<VersionTick>& out) const {
+    (void)service;
+    (void)count;
+    out.clear();
+    return false;
+  }
   virtual std::vector<AgentInfo> agents() const = 0;
   virtual std::vector<DataStoreInfo> data_stores() const = 0;
 };
@@ -179,6 +206,14 @@ class ActuatorPort {
   // The share of a service's traffic on its new version.
   virtual bool set_traffic_weight(size_t service, double new_version_weight) = 0;
   virtual bool rollback(size_t service) = 0;
+  // Stages `version` of a service (it takes no traffic until
+  // set_traffic_weight gives it some); false when the world does not know
+  // that version of that service. A world without deployments knows none.
+  virtual bool deploy_version(size_t service, const std::string& version) {
+    (void)service;
+    (void)version;
+    return false;
+  }
   virtual void set_safe_mode(bool on) = 0;
   virtual void set_write_drain(bool on) = 0;
   virtual void set_kill_switch(bool on) = 0;

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "controllers/judge.hpp"
 #include "controllers/ports.hpp"
 
 namespace dreamsim::ctl {
@@ -99,12 +100,59 @@ struct IncidentProcedures {
   Micros key_rotation_time = 30 * kSecond;
 };
 
+// A step of a canary rollout: the new version's share of traffic, held
+// this long before the judge decides (the last step, weight 1, is the
+// promotion and has no hold).
+struct CanaryStep {
+  double weight = 1.0;
+  Micros hold = 0;
+};
+
+// The seed's Deployment Procedures: standard (rolling) and canary
+// deployment, and the canary judge (controllers/judge.hpp,
+// controllers/deployment.hpp).
+struct DeploymentProcedures {
+  // Standard deployment: replicas are replaced one at a time; each new one
+  // must be ready within this, then the signals are verified over a window.
+  Micros replica_ready_timeout = 2 * kMinute;
+  Micros probe_interval = 5 * kSecond;
+  Micros verify_window = 5 * kMinute;
+  // The limits verification holds the service to: the alerting P2
+  // thresholds (seed: p95 > 1 s, error rate > 1 %), copied by
+  // with_p2_limits() (controllers/deployment.hpp) as grading does.
+  double verify_max_latency_p95_s = 1.0;
+  double verify_max_error_rate = 0.01;
+  // Canary: the seed's plan, 1 % for 5 min, 10 % for 5 min, 50 % for
+  // 10 min, then 100 %.
+  std::vector<CanaryStep> canary_steps = {
+      {0.01, 5 * kMinute}, {0.10, 5 * kMinute}, {0.50, 10 * kMinute}, {1.00, 0}};
+  // Interim judgements this often during a hold (a failure acts at once);
+  // 0: judge only at the end of each hold.
+  Micros analysis_interval = 0;
+  // A held step (inconclusive, or a failure within failure_limit) is judged
+  // again after this, over all of the step's samples.
+  Micros hold_extension = 1 * kMinute;
+  JudgeConfig judge{0.98, 20, 95.0, 75.0, default_judge_metrics()};
+  // Argo Rollouts' limits: more failed judgements than failure_limit rolls
+  // back (0: the first does); more inconclusive ones than
+  // inconclusive_limit rolls back too (in a simulation nobody resumes a
+  // paused rollout); more consecutive measurement errors (no samples to be
+  // had) than consecutive_error_limit rolls back.
+  int failure_limit = 0;
+  int inconclusive_limit = 3;
+  int consecutive_error_limit = 4;
+  // An alert on the deployed service during the rollout (or the standard
+  // deployment's verification) rolls back at once.
+  bool rollback_on_alert = true;
+};
+
 struct Procedures {
   std::string path;  // the file it came from, or "" for the built-in defaults
   std::string hash;  // of the file's bytes, 16 hex digits
   AlertingProcedures alerting;
   StartupProcedures startup;
   IncidentProcedures incident;
+  DeploymentProcedures deployment;
 };
 
 }  // namespace dreamsim::ctl

@@ -22,7 +22,7 @@ using sim::Duration;
 // ---------------------------------------------------------------------------
 // The schema. Keys are listed in the order of the format (README.md).
 
-const Keys kSections = {"alerting", "startup", "incident"};
+const Keys kSections = {"alerting", "startup", "incident", "deployment"};
 const Keys kAlertingKeys = {"evaluation_interval", "window",           "for",
                             "resolve_after",       "traffic_baseline", "traffic_min_rps",
                             "per_service",         "system_wide",      "thresholds"};
@@ -41,6 +41,19 @@ const Keys kIncidentKeys = {"operator_delay",          "response_limits",  "safe
 const Keys kDistributions = {"fixed", "exponential", "lognormal"};
 const std::vector<Keys> kDistributionKeys = {{"value"}, {"mean"}, {"median", "sigma"}};
 const Keys kP2MonitoringKeys = {"interval_factor", "threshold_factor", "duration"};
+const Keys kDeploymentKeys = {"replica_ready_timeout", "probe_interval",    "verify_window",
+                              "canary_steps",          "analysis_interval", "hold_extension",
+                              "judge",                 "limits",            "rollback_on_alert"};
+const Keys kCanaryStepKeys = {"weight", "hold"};
+const Keys kJudgeKeys = {"confidence", "min_samples", "pass_score", "marginal_score", "metrics"};
+const Keys kJudgeMetrics = {"latency_p95", "error_rate", "cpu"};  // what the world measures
+const Keys kJudgeMetricKeys = {"enabled",   "direction", "weight",    "critical",
+                               "statistic", "tolerance", "min_effect"};
+const Keys kDirections = {"increase", "decrease", "either"};  // = ctl::Direction order
+const Keys kStatistics = {"median", "mean"};                  // = ctl::EffectStatistic order
+const Keys kLimitKeys = {"failure", "inconclusive", "consecutive_errors"};
+constexpr int kMaxLimit = 1000;
+constexpr int kMaxMinSamples = 1000000;
 
 constexpr int kMaxHealthRetries = 100;
 constexpr int kMaxStepBacks = 1000;
@@ -48,7 +61,8 @@ constexpr double kMaxSigma = 10.0;
 
 const std::vector<std::pair<std::string_view, const Keys*>>& section_keys() {
   static const std::vector<std::pair<std::string_view, const Keys*>> kAll = {
-      {"alerting", &kAlertingKeys}, {"startup", &kStartupKeys}, {"incident", &kIncidentKeys}};
+      {"alerting", &kAlertingKeys}, {"startup", &kStartupKeys}, {"incident", &kIncidentKeys},
+      {"deployment", &kDeploymentKeys}};
   return kAll;
 }
 
@@ -118,6 +132,7 @@ class ProceduresReader {
     if (const DocNode* n = section(top, "alerting")) read_alerting(*n);
     if (const DocNode* n = section(top, "startup")) read_startup(*n);
     if (const DocNode* n = section(top, "incident")) read_incident(*n);
+    if (const DocNode* n = section(top, "deployment")) read_deployment(*n);
     if (c_.count() > 0) return std::nullopt;
     return std::move(p_);
   }
@@ -411,6 +426,165 @@ class ProceduresReader {
     }
     if (!ordered) return;
     for (size_t i = 0; i < 3; ++i) *fields[i] = static_cast<Micros>(levels[i].value);
+  }
+
+  // --- deployment ------------------------------------------------------------
+
+  void read_deployment(const DocNode& node) {
+    MapReader m(c_, node, "deployment", kDeploymentKeys,
+                [](std::string_view key) { return other_section(key, "deployment"); });
+    if (!m.valid()) return;
+    ctl::DeploymentProcedures& d = p_.deployment;
+    micros_field(m, "replica_ready_timeout", {.positive = true}, d.replica_ready_timeout);
+    micros_field(m, "probe_interval", {.positive = true}, d.probe_interval);
+    micros_field(m, "verify_window", {.positive = true}, d.verify_window);
+    if (const DocNode* n = m.get("canary_steps")) read_canary_steps(*n, m.path("canary_steps"));
+    micros_field(m, "analysis_interval", {}, d.analysis_interval);
+    micros_field(m, "hold_extension", {.positive = true}, d.hold_extension);
+    if (const DocNode* n = m.get("judge")) read_judge(*n, m.path("judge"));
+    if (const DocNode* n = m.get("limits")) {
+      MapReader lm(c_, *n, m.path("limits"), kLimitKeys);
+      if (lm.valid()) {
+        int_field(lm, "failure", 0, kMaxLimit, d.failure_limit);
+        int_field(lm, "inconclusive", 0, kMaxLimit, d.inconclusive_limit);
+        int_field(lm, "consecutive_errors", 0, kMaxLimit, d.consecutive_error_limit);
+      }
+    }
+    read_bool_field(m, "rollback_on_alert", d.rollback_on_alert);
+  }
+
+  // The steps replace the seed's as a whole: weights in (0, 1], strictly
+  // increasing, the last one 1 (the promotion, without a hold); every other
+  // step holds for a time > 0, since the judge needs samples.
+  void read_canary_steps(const DocNode& node, const std::string& path) {
+    const auto* items = read_list(c_, node, path);
+    if (items == nullptr) return;
+    if (items->empty()) {
+      c_.error(node.mark, path,
+               "expected at least one canary step, got an empty list (a single step "
+               "{weight: 1} promotes at once)");
+      return;
+    }
+    std::vector<ctl::CanaryStep> steps;
+    std::vector<const DocNode*> weight_nodes;
+    std::vector<const DocNode*> hold_nodes;
+    bool ok = true;
+    for (size_t i = 0; i < items->size(); ++i) {
+      MapReader m(c_, (*items)[i], index_path(path, i), kCanaryStepKeys);
+      if (!m.valid()) {
+        ok = false;
+        continue;
+      }
+      const DocNode* w = m.require("weight", "the new version's share of traffic, in (0, 1]");
+      std::optional<double> weight;
+      if (w != nullptr) weight = read_number(c_, *w, m.path("weight"), kPositiveFraction);
+      Duration hold;
+      const bool hold_ok = read_duration_field(m, "hold", {}, hold);
+      if (!weight || !hold_ok) {
+        ok = false;
+        continue;
+      }
+      if (!steps.empty() && *weight <= steps.back().weight) {
+        c_.error(w->mark, m.path("weight"),
+                 "canary weights must increase from step to step: " + w->text +
+                     " is not above " + weight_nodes.back()->text + " (" +
+                     index_path(path, i - 1) + ")");
+        ok = false;
+      }
+      const bool last = i + 1 == items->size();
+      if (!last && hold.us() <= 0) {
+        c_.error(m.get("hold") != nullptr ? m.get("hold")->mark : m.node().mark, m.path("hold"),
+                 "expected a hold > 0 for a canary step before the last: the judge compares the "
+                 "versions over the step's hold");
+        ok = false;
+      }
+      steps.push_back({*weight, hold.us()});
+      weight_nodes.push_back(w);
+      hold_nodes.push_back(m.get("hold"));
+    }
+    if (!ok) return;
+    const size_t last = steps.size() - 1;
+    if (steps.back().weight != 1.0) {
+      c_.error(weight_nodes.back()->mark, index_path(path, last) + ".weight",
+               "the last canary step must be the promotion (weight 1), got " +
+                   weight_nodes.back()->text + "; add a last step {weight: 1}");
+      return;
+    }
+    if (hold_nodes.back() != nullptr && steps.back().hold != 0) {
+      c_.error(hold_nodes.back()->mark, index_path(path, last) + ".hold",
+               "the last canary step (weight 1) is the promotion and has no hold; got " +
+                   hold_nodes.back()->text);
+      return;
+    }
+    p_.deployment.canary_steps = std::move(steps);
+  }
+
+  void read_judge(const DocNode& node, const std::string& path) {
+    MapReader m(c_, node, path, kJudgeKeys);
+    if (!m.valid()) return;
+    ctl::JudgeConfig& j = p_.deployment.judge;
+    read_number_field(m, "confidence", Range{0.5, false, 1, true}, j.confidence);
+    int_field(m, "min_samples", 1, kMaxMinSamples, j.min_samples);
+    double pass = j.pass_score;
+    double marginal = j.marginal_score;
+    const bool pass_ok = read_number_field(m, "pass_score", Range{0, false, 100, false}, pass);
+    const bool marginal_ok =
+        read_number_field(m, "marginal_score", Range{0, false, 100, false}, marginal);
+    if (pass_ok && marginal_ok) {
+      if (marginal > pass) {
+        const DocNode* at = m.get("marginal_score") != nullptr ? m.get("marginal_score")
+                                                               : m.get("pass_score");
+        c_.error(at->mark,
+                 m.path(m.get("marginal_score") != nullptr ? "marginal_score" : "pass_score"),
+                 "marginal_score (" + number_text(marginal) + ") is above pass_score (" +
+                     number_text(pass) + "); a score at or above pass_score passes, one at or "
+                     "above marginal_score is marginal");
+      } else {
+        j.pass_score = pass;
+        j.marginal_score = marginal;
+      }
+    }
+    if (const DocNode* n = m.get("metrics")) read_judge_metrics(*n, m.path("metrics"));
+  }
+
+  // The metrics by name; a metric written changes the seed's fields it
+  // names, `enabled: false` leaves it out of the judgement.
+  void read_judge_metrics(const DocNode& node, const std::string& path) {
+    MapReader m(c_, node, path, kJudgeMetrics);
+    if (!m.valid()) return;
+    std::vector<ctl::JudgeMetric> metrics = ctl::default_judge_metrics();
+    std::vector<ctl::JudgeMetric> kept;
+    for (ctl::JudgeMetric& metric : metrics) {
+      const DocNode* n = m.get(metric.name);
+      bool enabled = true;
+      if (n != nullptr) {
+        MapReader mm(c_, *n, m.path(metric.name), kJudgeMetricKeys);
+        if (!mm.valid()) continue;
+        read_bool_field(mm, "enabled", enabled);
+        if (const DocNode* v = mm.get("direction")) {
+          if (auto k = read_enum(c_, *v, mm.path("direction"), kDirections, "direction")) {
+            metric.bad = static_cast<ctl::Direction>(*k);
+          }
+        }
+        read_number_field(mm, "weight", kPositive, metric.weight);
+        read_bool_field(mm, "critical", metric.critical);
+        if (const DocNode* v = mm.get("statistic")) {
+          if (auto k = read_enum(c_, *v, mm.path("statistic"), kStatistics, "statistic")) {
+            metric.statistic = static_cast<ctl::EffectStatistic>(*k);
+          }
+        }
+        read_number_field(mm, "tolerance", kNonNegative, metric.tolerance);
+        read_number_field(mm, "min_effect", kNonNegative, metric.min_effect);
+      }
+      if (enabled) kept.push_back(std::move(metric));
+    }
+    if (kept.empty()) {
+      c_.error(node.mark, path,
+               "every judge metric is disabled; the judge needs at least one of " +
+                   list_keys(kJudgeMetrics));
+      return;
+    }
+    p_.deployment.judge.metrics = std::move(kept);
   }
 
   // --- shared field readers --------------------------------------------------

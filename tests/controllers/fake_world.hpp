@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <limits>
@@ -133,6 +134,15 @@ class FakeTelemetry : public TelemetryPort {
     canary = it->second.second;
     return true;
   }
+  bool version_window(size_t service, size_t count, std::vector<VersionTick>& out) const override {
+    out.clear();
+    auto it = version_ticks.find(service);
+    if (it == version_ticks.end()) return false;
+    const auto& v = it->second;
+    const size_t n = std::min(count, v.size());
+    out.assign(v.end() - static_cast<std::ptrdiff_t>(n), v.end());
+    return true;
+  }
   std::vector<AgentInfo> agents() const override { return agent_list; }
   std::vector<DataStoreInfo> data_stores() const override { return store_list; }
 
@@ -162,6 +172,9 @@ class FakeTelemetry : public TelemetryPort {
   std::vector<CheckResult> checks;
   std::vector<DeployInfo> deploy_list;
   std::map<size_t, std::pair<VersionSample, VersionSample>> versions;
+  // Measured per-version ticks by service; a service missing here has no
+  // version staged (version_window returns false).
+  std::map<size_t, std::vector<VersionTick>> version_ticks;
   std::vector<AgentInfo> agent_list;
   std::vector<DataStoreInfo> store_list;
   double default_traffic = 100.0;
@@ -216,6 +229,10 @@ class FakeActuators : public ActuatorPort {
   void set_entry_admission(double f) override { calls.push_back({"set_entry_admission", "system", f}); }
   bool set_traffic_weight(size_t s, double w) override { return log("set_traffic_weight", s, w); }
   bool rollback(size_t s) override { return log("rollback", s); }
+  bool deploy_version(size_t s, const std::string& version) override {
+    calls.push_back({"deploy_version", std::to_string(s) + ":" + version, 0.0});
+    return true;
+  }
   void set_safe_mode(bool on) override { calls.push_back({"set_safe_mode", "system", on ? 1.0 : 0.0}); }
   void set_write_drain(bool on) override { calls.push_back({"set_write_drain", "system", on ? 1.0 : 0.0}); }
   void set_kill_switch(bool on) override { calls.push_back({"set_kill_switch", "system", on ? 1.0 : 0.0}); }

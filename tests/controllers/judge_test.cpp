@@ -135,13 +135,23 @@ TEST(Judge, SlightlyWorseInsideToleranceIsMarginal) {
   const MetricEvidence& e = j.metrics[0];
   EXPECT_LT(e.p_value, 0.02);
   EXPECT_EQ(e.classification, MetricClass::kMarginal) << e.reason;
-  EXPECT_DOUBLE_EQ(j.score, 50.0);
-  // One metric at half weight is below the pass score; with the marginal
-  // score at 50 it is marginal.
-  JudgeConfig c = latency_only();
-  c.marginal_score = 50.0;
-  EXPECT_EQ(judge(c, {{"latency_p95", spread(0.1, 500), spread(0.11, 500, 0.37)}}).verdict,
-            Verdict::kMarginal);
+  // Within tolerance it scores as a pass, and makes the verdict marginal.
+  EXPECT_DOUBLE_EQ(j.score, 100.0);
+  EXPECT_EQ(j.verdict, Verdict::kMarginal) << j.reason;
+}
+
+TEST(Judge, ManyMarginalMetricsAreStillOnlyMarginal) {
+  JudgeConfig c;
+  c.metrics = default_judge_metrics();
+  std::vector<double> base(500, 0.0), canary(500, 0.0);
+  for (size_t i = 0; i < 500; i += 25) canary[i] = 0.025;  // mean 0.001, inside 0.002
+  const Judgement j = judge(c, {{"latency_p95", spread(0.1, 500), spread(0.11, 500, 0.37)},
+                                {"error_rate", base, canary},
+                                {"cpu", spread(0.4, 500), spread(0.44, 500, 0.37)}});
+  for (const MetricEvidence& e : j.metrics) {
+    EXPECT_EQ(e.classification, MetricClass::kMarginal) << e.name << ": " << e.reason;
+  }
+  EXPECT_EQ(j.verdict, Verdict::kMarginal) << j.reason;
 }
 
 TEST(Judge, BetterIsNotWorseForAnIncreaseMetric) {

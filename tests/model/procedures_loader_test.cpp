@@ -46,7 +46,10 @@ const fs::path kBad = kRoot / "tests" / "procedures" / "bad";
 static_assert(sizeof(ctl::AlertingProcedures) == 152, "new alerting field: read it, dump it");
 static_assert(sizeof(ctl::StartupProcedures) == 128, "new startup field: read it, dump it");
 static_assert(sizeof(ctl::IncidentProcedures) == 112, "new incident field: read it, dump it");
-static_assert(sizeof(ctl::Procedures) == 456, "new procedures section: read it, dump it");
+static_assert(sizeof(ctl::DeploymentProcedures) == 152, "new deployment field: read it, dump it");
+static_assert(sizeof(ctl::JudgeConfig) == 56, "new judge field: read it, dump it");
+static_assert(sizeof(ctl::JudgeMetric) == 72, "new judge metric field: read it, dump it");
+static_assert(sizeof(ctl::Procedures) == 608, "new procedures section: read it, dump it");
 #endif
 
 json dump(const ctl::Thresholds& t) { return {{"p0", t.p0}, {"p1", t.p1}, {"p2", t.p2}}; }
@@ -60,6 +63,20 @@ json dump(const ctl::Procedures& p) {
   json grading = json::array();
   for (const ctl::GradingPhase& g : s.grading) {
     grading.push_back({{"fraction", g.fraction}, {"hold", g.hold}});
+  }
+  const ctl::DeploymentProcedures& d = p.deployment;
+  json steps = json::array();
+  for (const ctl::CanaryStep& c : d.canary_steps) {
+    steps.push_back({{"weight", c.weight}, {"hold", c.hold}});
+  }
+  json metrics = json::object();
+  for (const ctl::JudgeMetric& m : d.judge.metrics) {
+    metrics[m.name] = {{"direction", static_cast<int>(m.bad)},
+                       {"weight", m.weight},
+                       {"critical", m.critical},
+                       {"statistic", static_cast<int>(m.statistic)},
+                       {"tolerance", m.tolerance},
+                       {"min_effect", m.min_effect}};
   }
   return {
       {"alerting",
@@ -106,6 +123,25 @@ json dump(const ctl::Procedures& p) {
         {"deploy_blame_window", i.deploy_blame_window},
         {"exfiltration_rps", i.exfiltration_rps},
         {"key_rotation_time", i.key_rotation_time}}},
+      {"deployment",
+       {{"replica_ready_timeout", d.replica_ready_timeout},
+        {"probe_interval", d.probe_interval},
+        {"verify_window", d.verify_window},
+        {"verify_max_latency_p95_s", d.verify_max_latency_p95_s},
+        {"verify_max_error_rate", d.verify_max_error_rate},
+        {"canary_steps", steps},
+        {"analysis_interval", d.analysis_interval},
+        {"hold_extension", d.hold_extension},
+        {"judge",
+         {{"confidence", d.judge.confidence},
+          {"min_samples", d.judge.min_samples},
+          {"pass_score", d.judge.pass_score},
+          {"marginal_score", d.judge.marginal_score},
+          {"metrics", metrics}}},
+        {"failure_limit", d.failure_limit},
+        {"inconclusive_limit", d.inconclusive_limit},
+        {"consecutive_error_limit", d.consecutive_error_limit},
+        {"rollback_on_alert", d.rollback_on_alert}}},
   };
 }
 
@@ -199,7 +235,9 @@ TEST(ProceduresLoader, EveryFieldOfTheFileIsRead) {
   // (ctl::with_p2_limits), and sigma, which an exponential delay has not.
   const std::vector<std::string> not_in_file = {"/startup/grading_max_latency_p95_s",
                                                 "/startup/grading_max_error_rate",
-                                                "/incident/operator_delay/sigma"};
+                                                "/incident/operator_delay/sigma",
+                                                "/deployment/verify_max_latency_p95_s",
+                                                "/deployment/verify_max_error_rate"};
   for (const auto& [at, value] : seed) {
     const auto it = std::find_if(changed.begin(), changed.end(),
                                  [&](const auto& leaf) { return leaf.first == at; });
@@ -259,6 +297,49 @@ TEST(ProceduresLoader, EveryFieldOfTheFileIsRead) {
         {"deploy_blame_window", 3600000000},
         {"exfiltration_rps", 0.0},
         {"key_rotation_time", 60000000}}},
+      {"deployment",
+       {{"replica_ready_timeout", 60000000},
+        {"probe_interval", 2000000},
+        {"verify_window", 600000000},
+        {"verify_max_latency_p95_s", 1.0},
+        {"verify_max_error_rate", 0.01},
+        {"canary_steps",
+         {{{"weight", 0.05}, {"hold", 120000000}},
+          {{"weight", 0.25}, {"hold", 180000000}},
+          {{"weight", 1.0}, {"hold", 0}}}},
+        {"analysis_interval", 30000000},
+        {"hold_extension", 120000000},
+        {"judge",
+         {{"confidence", 0.95},
+          {"min_samples", 10},
+          {"pass_score", 90.0},
+          {"marginal_score", 60.0},
+          {"metrics",
+           {{"latency_p95",
+             {{"direction", static_cast<int>(ctl::Direction::kEither)},
+              {"weight", 2.0},
+              {"critical", false},
+              {"statistic", static_cast<int>(ctl::EffectStatistic::kMean)},
+              {"tolerance", 0.1},
+              {"min_effect", 0.005}}},
+            {"error_rate",
+             {{"direction", static_cast<int>(ctl::Direction::kDecrease)},
+              {"weight", 3.0},
+              {"critical", false},
+              {"statistic", static_cast<int>(ctl::EffectStatistic::kMedian)},
+              {"tolerance", 0.5},
+              {"min_effect", 0.01}}},
+            {"cpu",
+             {{"direction", static_cast<int>(ctl::Direction::kEither)},
+              {"weight", 1.0},
+              {"critical", true},
+              {"statistic", static_cast<int>(ctl::EffectStatistic::kMean)},
+              {"tolerance", 0.3},
+              {"min_effect", 0.05}}}}}}},
+        {"failure_limit", 2},
+        {"inconclusive_limit", 1},
+        {"consecutive_error_limit", 0},
+        {"rollback_on_alert", false}}},
   };
   EXPECT_EQ(dump(p), expected) << json::diff(expected, dump(p)).dump(1);
 }
@@ -446,9 +527,21 @@ struct BadCase {
 };
 
 const BadCase kCases[] = {
+    {"canary_steps_not_ending_at_one.yaml",
+     {"canary_steps_not_ending_at_one.yaml:5:16: deployment.canary_steps[2].weight: the last "
+      "canary step must be the promotion (weight 1), got 0.9; add a last step {weight: 1}"}},
+    {"judge_metric_unknown.yaml",
+     {"judge_metric_unknown.yaml:4:7: deployment.judge.metrics.latency_p99: unknown field "
+      "'latency_p99'; did you mean 'latency_p95'?",
+      "judge_metric_unknown.yaml:5:31: deployment.judge.metrics.error_rate.direction: unknown "
+      "direction 'up' (one of: increase, decrease, either)"}},
+    {"judge_scores_out_of_order.yaml",
+     {"judge_scores_out_of_order.yaml:2:43: deployment.judge.marginal_score: marginal_score "
+      "(80) is above pass_score (70); a score at or above pass_score passes, one at or above "
+      "marginal_score is marginal"}},
     {"comments_only.yaml",
      {"comments_only.yaml: the file is empty; expected a mapping of procedures sections "
-      "(alerting, startup, incident); write {} for the seed's procedures"}},
+      "(alerting, startup, incident, deployment); write {} for the seed's procedures"}},
     {"distribution_parameter_of_other.yaml",
      {"distribution_parameter_of_other.yaml:5:5: incident.operator_delay.sigma: field 'sigma' "
       "does not apply to the distribution 'fixed' (it applies to lognormal; the fixed "
@@ -467,7 +560,7 @@ const BadCase kCases[] = {
       "as \"30s\" or \"5m\", got the bare number 60; add a unit (us, ms, s, m, h, d)"}},
     {"empty.yaml",
      {"empty.yaml: the file is empty; expected a mapping of procedures sections (alerting, "
-      "startup, incident); write {} for the seed's procedures"}},
+      "startup, incident, deployment); write {} for the seed's procedures"}},
     {"field_at_top_level.yaml",
      {"field_at_top_level.yaml:2:1: evaluation_interval: field 'evaluation_interval' belongs in "
       "the 'alerting' section, not at the top level"}},
@@ -550,7 +643,7 @@ const BadCase kCases[] = {
       "(0, 1], got 95"}},
     {"top_level_list.yaml",
      {"top_level_list.yaml:1:1: expected a mapping of procedures sections at the top level "
-      "(alerting, startup, incident), got a list"}},
+      "(alerting, startup, incident, deployment), got a list"}},
     {"two_documents.yaml",
      {"two_documents.yaml:3:1: the file holds 2 YAML documents; a procedures file holds exactly "
       "one (remove the '---')"}},
@@ -566,7 +659,7 @@ const BadCase kCases[] = {
       "'evalution_interval'; did you mean 'evaluation_interval'?"}},
     {"unknown_section.yaml",
      {"unknown_section.yaml:1:1: alerts: unknown field 'alerts' (known fields: alerting, "
-      "startup, incident)"}},
+      "startup, incident, deployment)"}},
     {"yaml_syntax_error.yaml",
      {"yaml_syntax_error.yaml:4:8: YAML syntax error: end of map flow not found"}},
     {"yes_is_not_boolean.yaml",
@@ -763,7 +856,7 @@ TEST(ValidateProcedures, AFileOfNeitherKindNamesTheKeysOfBoth) {
                 "'servces'? (a scenario has 'services' (and name, description, seed, duration, "
                 "tick, environment, data_stores, agents, load, noise, faults, procedures, "
                 "startup, expectations); a procedures file has only the sections alerting, "
-                "startup, incident)\n" +
+                "startup, incident, deployment)\n" +
                 file.string() + ": 1 problem\n");
   // A scenario field without services is a scenario that lacks them; a
   // section with an unknown key is procedures with an unknown key.
