@@ -158,8 +158,10 @@ class ControllerHost::Telemetry : public ctl::TelemetryPort {
   }
 
   std::vector<ctl::DeployInfo> deploys() const override {
-    // A deploy is a bad_deploy fault that took effect; it is active while the
-    // service still splits traffic to that version.
+    // A deploy is a bad_deploy fault that took effect, active while the
+    // service still splits traffic to that version; or a scenario deployment
+    // that the deployment controller staged, active from then (its rollout
+    // in progress, or promoted) until it is rolled back.
     std::vector<ctl::DeployInfo> out;
     const Scenario& sc = world_.scenario();
     for (const FaultRecord& r : world_.faults()) {
@@ -174,7 +176,45 @@ class ControllerHost::Telemetry : public ctl::TelemetryPort {
       d.weight = d.active ? v.weight : 0.0;
       out.push_back(std::move(d));
     }
+    for (size_t i = 0; i < sc.deployments.size(); ++i) {
+      const DeploymentStatus& st = world_.deployment_status(i);
+      if (!st.staged_at) continue;
+      ctl::DeployInfo d;
+      d.service = sc.deployments[i].service;
+      d.version = sc.deployments[i].version;
+      d.at = st.staged_at->us();
+      d.active = st.active;
+      d.weight = st.active ? st.weight : 0.0;
+      out.push_back(std::move(d));
+    }
     return out;
+  }
+
+  bool version_window(size_t service, size_t count,
+                      std::vector<ctl::VersionTick>& out) const override {
+    out.clear();
+    if (service >= services_.size()) return false;
+    const int d = world_.active_deployment(service);
+    if (d < 0) return false;
+    // Only the ticks that have ended by now, as for every other signal.
+    const int64_t ended = ticks();
+    const std::vector<VersionMeasure>& m = world_.version_measures(static_cast<size_t>(d));
+    size_t end = m.size();
+    while (end > 0 && m[end - 1].tick >= ended) --end;
+    const size_t begin = end > count ? end - count : 0;
+    for (size_t i = begin; i < end; ++i) {
+      ctl::VersionTick t;
+      t.tick = m[i].tick;
+      t.weight = m[i].weight;
+      for (int k = 0; k < 2; ++k) {
+        t.requests[k] = m[i].requests[k];
+        t.p95_s[k] = m[i].p95_s[k];
+        t.error_rate[k] = m[i].error_rate[k];
+        t.cpu[k] = m[i].cpu[k];
+      }
+      out.push_back(t);
+    }
+    return true;
   }
 
   bool version_samples(size_t service, ctl::VersionSample& baseline,
@@ -232,9 +272,26 @@ class ControllerHost::Actuators : public ctl::ActuatorPort {
     return valid(s) && (world_.set_traffic_weight(s, w), true);
   }
   bool rollback(size_t s) override {
-    if (!valid(s) || !world_.version_signals(s).split) return false;
+    // A new version is there while the service splits traffic to it, or
+    // while a deployment has staged it (at weight 0 before its first
+    // replica is ready).
+    if (!valid(s) || (!world_.version_signals(s).split && world_.active_deployment(s) < 0)) {
+      return false;
+    }
     world_.rollback(s);
     return true;
+  }
+  bool deploy_version(size_t s, const std::string& version) override {
+    if (!valid(s) || world_.active_deployment(s) >= 0) return false;
+    const Scenario& sc = world_.scenario();
+    for (size_t d = 0; d < sc.deployments.size(); ++d) {
+      if (sc.deployments[d].service == s && sc.deployments[d].version == version &&
+          !world_.deployment_status(d).staged_at) {
+        world_.deploy_version(d);
+        return true;
+      }
+    }
+    return false;
   }
   void set_safe_mode(bool on) override {
     switches_.safe_mode = on;
@@ -404,6 +461,23 @@ ControllerHost::ControllerHost(World& world, const ctl::Procedures& procedures)
   control_ = std::make_unique<ctl::ControlController>(ports);
   incident_ = std::make_unique<ctl::IncidentController>(ports, procedures_.incident, *alerting_,
                                                         *control_);
+  random_deployment_ = std::make_unique<Random>(world.seed(), "ctl/deployment");
+  std::vector<ctl::DeploymentRequest> requests;
+  for (const Deployment& d : world.scenario().deployments) {
+    ctl::DeploymentRequest q;
+    q.service = d.service;
+    q.version = d.version;
+    q.at = d.at.us();
+    q.strategy = d.strategy == DeploymentStrategy::kCanary ? ctl::DeployStrategy::kCanary
+                                                           : ctl::DeployStrategy::kStandard;
+    q.tests_passed = d.tests_passed;
+    q.reviewed = d.reviewed;
+    q.dependencies_reachable = d.dependencies_reachable;
+    requests.push_back(std::move(q));
+  }
+  deployment_ = std::make_unique<ctl::DeploymentController>(
+      ctl::Ports{*clock_, *telemetry_, *actuators_, *recorder_, *random_deployment_},
+      ctl::with_p2_limits(procedures_.deployment, procedures_.alerting), std::move(requests));
   const ctl::AlertingController* alerting = alerting_.get();
   startup_ = std::make_unique<ctl::StartupController>(
       ports, ctl::with_p2_limits(procedures_.startup, procedures_.alerting),
@@ -415,6 +489,11 @@ ControllerHost::~ControllerHost() = default;
 void ControllerHost::start(StartupMode startup) {
   alerting_->watch_exfiltration(procedures_.incident.exfiltration_rps);
   incident_->start();
+  ctl::DeploymentController* deployment = deployment_.get();
+  alerting_->subscribe([deployment](const ctl::Alert& a, ctl::AlertingController::Event e) {
+    deployment->on_alert(a, e);
+  });
+  deployment_->start();
   if (startup == StartupMode::kNone) {
     alerting_->start();
     return;
@@ -547,6 +626,92 @@ void ControllerHost::annotate(nlohmann::ordered_json& outcome) const {
     j["phases"] = std::move(phases);
     outcome["startup"] = std::move(j);
   }
+
+  // Deployments: what the controller did (steps, verdicts with their
+  // evidence) and what the world knows (requests on the new version, the
+  // time to rollback).
+  Json deployments = Json::array();
+  double users_exposed = 0.0;
+  std::optional<int64_t> time_to_rollback;
+  const Scenario& sc = world_.scenario();
+  const auto seconds = [](int64_t us) { return static_cast<double>(us) / 1e6; };
+  const auto at_or_null = [&](int64_t us) { return us >= 0 ? Json(seconds(us)) : Json(nullptr); };
+  for (size_t i = 0; i < sc.deployments.size(); ++i) {
+    const Deployment& dep = sc.deployments[i];
+    const ctl::DeploymentRecord& rec = deployment_->deployments().at(i);
+    const DeploymentStatus& st = world_.deployment_status(i);
+    Json j;
+    j["service"] = sc.services[dep.service].id;
+    j["version"] = dep.version;
+    j["strategy"] = to_string(dep.strategy);
+    j["at_s"] = dep.at.seconds_f();
+    j["result"] = ctl::to_string(rec.result);
+    j["reason"] = rec.reason;
+    j["started_at_s"] = at_or_null(rec.started_at);
+    j["ended_at_s"] = at_or_null(rec.ended_at);
+    j["rolled_back_by"] = rec.rolled_back_by.empty() ? Json(nullptr) : Json(rec.rolled_back_by);
+    Json steps = Json::array();
+    const ctl::JudgementRecord* last = nullptr;
+    for (const ctl::StepRecord& sr : rec.steps) {
+      Json step;
+      step["name"] = sr.name;
+      step["weight"] = sr.weight;
+      step["start_s"] = seconds(sr.start);
+      step["end_s"] = at_or_null(sr.end);
+      Json judgements = Json::array();
+      for (const ctl::JudgementRecord& jr : sr.judgements) {
+        last = &jr;
+        Json jj;
+        jj["at_s"] = seconds(jr.at);
+        jj["interim"] = jr.interim;
+        jj["verdict"] = ctl::to_string(jr.judgement.verdict);
+        jj["score"] = jr.judgement.score;
+        jj["reason"] = jr.judgement.reason;
+        jj["action"] = jr.action;
+        Json metrics = Json::array();
+        for (const ctl::MetricEvidence& e : jr.judgement.metrics) {
+          metrics.push_back(Json{{"name", e.name},
+                                 {"classification", ctl::to_string(e.classification)},
+                                 {"critical", e.critical},
+                                 {"weight", e.weight},
+                                 {"n_baseline", e.n_baseline},
+                                 {"n_canary", e.n_canary},
+                                 {"u", e.u},
+                                 {"z", e.z},
+                                 {"p_value", e.p_value},
+                                 {"exact", e.exact},
+                                 {"baseline_median", e.baseline_median},
+                                 {"canary_median", e.canary_median},
+                                 {"baseline_statistic", e.baseline_statistic},
+                                 {"canary_statistic", e.canary_statistic},
+                                 {"effect", e.effect},
+                                 {"allowed", e.allowed},
+                                 {"reason", e.reason}});
+        }
+        jj["metrics"] = std::move(metrics);
+        judgements.push_back(std::move(jj));
+      }
+      step["judgements"] = std::move(judgements);
+      steps.push_back(std::move(step));
+    }
+    j["steps"] = std::move(steps);
+    j["verdict"] = last != nullptr ? Json(ctl::to_string(last->judgement.verdict)) : Json(nullptr);
+    std::optional<int64_t> ttr;
+    if (st.rolled_back_at && st.staged_at) ttr = st.rolled_back_at->us() - st.staged_at->us();
+    j["time_to_rollback_s"] = seconds_or_null(ttr);
+    j["worse_than_baseline"] = dep.worse();
+    j["requests_new_version"] = st.requests;
+    const double exposed = dep.worse() ? st.requests : 0.0;
+    j["users_exposed"] = exposed;
+    users_exposed += exposed;
+    if (ttr && (!time_to_rollback || *ttr > *time_to_rollback)) time_to_rollback = ttr;
+    deployments.push_back(std::move(j));
+  }
+  // outcome["metrics"] again: `m` may dangle once sections were added (an
+  // ordered_json object is a vector).
+  outcome["metrics"]["users_exposed"] = users_exposed;
+  outcome["metrics"]["time_to_rollback_s"] = seconds_or_null(time_to_rollback);
+  outcome["deployments"] = std::move(deployments);
 
   Json notes = Json::array();
   for (const NoteRecord& n : recorder_->notes()) {

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "controllers/alerting.hpp"
+#include "controllers/deployment.hpp"
 #include "controllers/incident.hpp"
 #include "controllers/startup.hpp"
 #include "controllers/ports.hpp"
@@ -58,13 +59,16 @@ class ControllerHost {
   const ctl::AlertingController& alerting() const { return *alerting_; }
   const ctl::IncidentController& incident() const { return *incident_; }
   const ctl::StartupController* startup() const { return startup_.get(); }
+  const ctl::DeploymentController& deployment() const { return *deployment_; }
   const std::vector<NoteRecord>& notes() const;
 
   // Adds what the controllers know to a run's outcome.json: the metrics
   // ttd_s, ttm_s, ttr_s (from the first fault that took effect to the first
   // alert, the first mitigation and the incident's close), sla_breaches,
   // false_alerts and missed_faults, the incidents with their post-mortems,
-  // the start-up report and the timeline notes.
+  // the start-up report and the timeline notes; the deployments with their
+  // steps, verdicts and evidence, and the metrics users_exposed and
+  // time_to_rollback_s.
   void annotate(nlohmann::ordered_json& outcome) const;
 
  private:
@@ -87,6 +91,8 @@ class ControllerHost {
   std::unique_ptr<ctl::ControlController> control_;
   std::unique_ptr<ctl::IncidentController> incident_;
   std::unique_ptr<ctl::StartupController> startup_;
+  std::unique_ptr<Random> random_deployment_;
+  std::unique_ptr<ctl::DeploymentController> deployment_;
 };
 
 }  // namespace dreamsim::model

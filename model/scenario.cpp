@@ -103,4 +103,8 @@ const char* to_string(ConfigCheck check) {
   return "unknown";
 }
 
+const char* to_string(DeploymentStrategy strategy) {
+  return strategy == DeploymentStrategy::kCanary ? "canary" : "standard";
+}
+
 }  // namespace dreamsim::model

@@ -19,6 +19,8 @@
 //   begins with the services running or with the start-up sequence.
 // - Scenario::procedures_loaded, the procedures file named by `procedures`,
 //   loaded and validated with the scenario (model/procedures_loader.hpp).
+// - Scenario::deployments, the file's `deployments`: new versions rolled out
+//   by the deployment controller (issue 5).
 #pragma once
 
 #include <cstdint>
@@ -168,6 +170,33 @@ struct Fault {
   size_t declared = 0;             // index in the file's `faults` list
 };
 
+// How a deployment is carried out (controllers/deployment.hpp).
+enum class DeploymentStrategy { kCanary, kStandard };
+
+// A deployment of a new version of a service, carried out by the deployment
+// controller (where a bad_deploy fault is a deploy that nobody controls). The
+// new version's behaviour is the truth the controller does not know: it
+// sees only what the world measures of each version.
+struct Deployment {
+  size_t service = 0;              // index into Scenario::services
+  std::string version;
+  Time at;
+  DeploymentStrategy strategy = DeploymentStrategy::kCanary;
+  double latency_factor = 1.0;     // multiplies the service time on the new version
+  Duration latency_add;            // added per request by the new version
+  double error_rate = 0.0;         // fraction of requests the new version fails
+  // Pre-deployment checks: what the pipeline says.
+  bool tests_passed = true;
+  bool reviewed = true;
+  bool dependencies_reachable = true;
+  size_t declared = 0;             // index in the file's `deployments` list
+
+  // Worse than the version it replaces, in truth: its users are "exposed".
+  bool worse() const { return latency_factor > 1.0 || latency_add.us() > 0 || error_rate > 0.0; }
+};
+
+const char* to_string(DeploymentStrategy strategy);
+
 // How the run begins. kNone: every service is running at time 0 (the
 // steady state most scenarios start from). kStandard: every service begins
 // stopped and the startup controller runs the seed's standard sequence
@@ -202,6 +231,7 @@ struct Scenario {
   LoadNoise noise;                 // top-level default; each EntryLoad::noise is resolved
   std::vector<EntryLoad> load;
   std::vector<Fault> faults;       // sorted by (start, declaration order)
+  std::vector<Deployment> deployments;  // in declaration order; one per service at most
   std::string procedures;          // path of the procedures file, resolved; may be empty
   // The procedures file at `procedures`, loaded and validated (its path and
   // hash set); nothing when the scenario names none, in which case the

@@ -50,7 +50,13 @@ constexpr Range kAutocorrelation{0, false, 1, true};
 
 const Keys kTopKeys = {"name",     "description", "seed",        "duration", "tick",
                        "services", "environment", "data_stores", "agents",   "load",
-                       "noise",    "faults",      "procedures",  "startup",  "expectations"};
+                       "noise",    "faults",      "procedures",  "startup",  "expectations",
+                       "deployments"};
+const Keys kDeploymentKeys = {"service",        "version",     "at",
+                              "strategy",       "latency_factor", "latency_add",
+                              "error_rate",     "tests_passed", "reviewed",
+                              "dependencies_reachable"};
+const Keys kDeploymentStrategies = {"canary", "standard"};  // = DeploymentStrategy order
 const Keys kServiceKeys = {"id",
                            "kind",
                            "replicas",
@@ -280,6 +286,7 @@ class Loader {
     read_noise(top);
     read_load(top);
     read_faults(top);
+    read_deployments(top);
     read_procedures(top);
     read_startup(top);
     read_expectations(top);
@@ -1373,6 +1380,91 @@ class Loader {
                      to_string(fa.kind) + ")");
         break;
       }
+    }
+  }
+
+  // --- deployments -----------------------------------------------------------
+
+  void read_deployments(MapReader& top) {
+    const DocNode* n = top.get("deployments");
+    if (n == nullptr) return;
+    const auto* items = read_list(c_, *n, "deployments");
+    if (items == nullptr) return;
+    std::map<size_t, std::string> by_service;  // service -> path of its deployment
+    for (size_t i = 0; i < items->size(); ++i) {
+      const std::string path = index_path("deployments", i);
+      MapReader m(c_, (*items)[i], path, kDeploymentKeys, [](std::string_view key) {
+        return key == "weight" || key == "steps"
+                   ? std::string("a deployment has no '") + std::string(key) +
+                         "': the procedures' deployment.canary_steps set the canary's weights"
+                   : std::string();
+      });
+      if (!m.valid()) continue;
+      const size_t before = c_.count();
+      Deployment d;
+      d.declared = i;
+      bool service_ok = false;
+      if (const DocNode* svc = m.require("service", "the service that gets the new version")) {
+        if (auto v = resolve_service(*svc, m.path("service"))) {
+          d.service = *v;
+          service_ok = true;
+        }
+      }
+      if (const DocNode* v = m.require("version", "the new version's name")) {
+        if (auto name = read_string(c_, *v, m.path("version"))) {
+          if (name->empty() || name->find('\n') != std::string::npos) {
+            c_.error(v->mark, m.path("version"), "expected a one-line, non-empty version name");
+          } else {
+            d.version = *name;
+          }
+        }
+      }
+      if (const DocNode* at = m.require("at", "when the deployment starts, e.g. \"10m\"")) {
+        if (auto v = read_duration(c_, *at, m.path("at"), {})) {
+          d.at = Time::zero() + *v;
+          if (duration_ok_ && *v >= s_.duration) {
+            c_.error(at->mark, m.path("at"),
+                     "the deployment starts at " + sim::format_duration(*v) +
+                         ", not before the end of the run (" + sim::format_duration(s_.duration) +
+                         ")");
+          }
+        }
+      }
+      if (const DocNode* st = m.get("strategy")) {
+        if (auto v = read_enum(c_, *st, m.path("strategy"), kDeploymentStrategies, "strategy")) {
+          d.strategy = static_cast<DeploymentStrategy>(*v);
+        }
+      }
+      read_double(m, "latency_factor", Range{0, true, 1000, false}, d.latency_factor);
+      read_dur(m, "latency_add", {}, d.latency_add);
+      read_double(m, "error_rate", kFraction, d.error_rate);
+      read_bool_field(m, "tests_passed", d.tests_passed);
+      read_bool_field(m, "reviewed", d.reviewed);
+      read_bool_field(m, "dependencies_reachable", d.dependencies_reachable);
+      if (service_ok) {
+        // The world keeps two versions of a service at most (the running one
+        // and one new one), so a service gets one deployment, and none that
+        // a bad_deploy fault also rolls out.
+        const DocNode* svc = m.get("service");
+        if (auto it = by_service.find(d.service); it != by_service.end()) {
+          c_.error(svc->mark, m.path("service"),
+                   quote(s_.services[d.service].id) + " already has a deployment (" + it->second +
+                       "); a scenario deploys one new version per service");
+        } else {
+          by_service[d.service] = path;
+        }
+        for (const Fault& f : s_.faults) {
+          if (f.kind == FaultKind::kBadDeploy && f.target == d.service) {
+            c_.error(svc->mark, m.path("service"),
+                     quote(s_.services[d.service].id) + " also has a bad_deploy fault (" +
+                         index_path("faults", f.declared) +
+                         "); a service gets either a controlled deployment or an uncontrolled "
+                         "bad_deploy, not both");
+            break;
+          }
+        }
+      }
+      if (c_.count() == before) s_.deployments.push_back(std::move(d));
     }
   }
 

@@ -247,6 +247,14 @@ World::World(const Scenario& scenario, uint64_t seed, sim::Simulation& sim, Worl
     svc_[v].stopped = options.start_ready ? 0 : 1;
   }
   split_version_.assign(n_, std::string());
+  deployment_of_.assign(n_, -1);
+  split_state_.assign(n_, SplitState{});
+  deployments_.resize(scenario.deployments.size());
+  measures_.resize(scenario.deployments.size());
+  for (const Deployment& d : scenario.deployments) {
+    measure_rng_.push_back(sim::derive_stream(
+        seed, "deploy/measure/" + scenario.services[d.service].id + "/" + d.version));
+  }
 
   // Entry load generators, one named stream each.
   generators_.reserve(scenario.load.size());
@@ -518,6 +526,7 @@ void World::on_tick() {
   pass_down(tick_s);
   own_latency();
   pass_up(tick_s);
+  if (!deployments_.empty()) measure_deployments();
   finish_tick(tick_s);
 
   ++tick_index_;
@@ -964,11 +973,15 @@ double World::split_tick(size_t v, double prob_wait, double theta, double mu, do
   *mean_s = shift + (1.0 - w) * old_rt.mean() + w * (new_rt.mean() + add);
   const double old_timeout = t_left <= 0.0 ? 1.0 : old_rt.survival(t_left);
   const double new_timeout = t_left - add <= 0.0 ? 1.0 : new_rt.survival(t_left - add);
+  split_state_[v] = SplitState{tick_index_, prob_wait, theta, mu * m, mu * m / factor, shift, add,
+                               0.0, 0.0};
   svc_[v].baseline_p95 = shift + old_rt.quantile(0.95);
   svc_[v].canary_p95 = shift + new_rt.quantile(0.95) + add;
   const double base_ok = (1.0 - svc_[v].error_inj) * (1.0 - dep_fail);
   svc_[v].baseline_err = 1.0 - base_ok * (1.0 - old_timeout);
   svc_[v].canary_err = 1.0 - base_ok * (1.0 - svc_[v].split_error) * (1.0 - new_timeout);
+  split_state_[v].base_err = svc_[v].baseline_err;
+  split_state_[v].new_err = svc_[v].canary_err;
   return (1.0 - w) * old_timeout + w * new_timeout;
 }
 
@@ -1564,12 +1577,22 @@ void World::start_service(size_t s) {
 void World::set_traffic_weight(size_t s, double w) {
   const size_t v = pos_[s];
   svc_[v].split_weight = split_version_[v].empty() ? 0.0 : std::clamp(w, 0.0, 1.0);
+  if (deployment_of_[v] >= 0) {
+    deployments_[static_cast<size_t>(deployment_of_[v])].weight = svc_[v].split_weight;
+  }
   refresh_capacity(v);
   trace_action("set_traffic_weight", static_cast<int64_t>(s), svc_[v].split_weight);
 }
 
 void World::rollback(size_t s) {
   const size_t v = pos_[s];
+  if (deployment_of_[v] >= 0) {
+    DeploymentStatus& st = deployments_[static_cast<size_t>(deployment_of_[v])];
+    st.rolled_back_at = sim_->now();
+    st.active = false;
+    st.weight = 0.0;
+    deployment_of_[v] = -1;
+  }
   svc_[v].split_weight = 0.0;
   svc_[v].split_factor = 1.0;
   svc_[v].split_add_s = 0.0;
@@ -1577,6 +1600,171 @@ void World::rollback(size_t s) {
   split_version_[v].clear();
   refresh_capacity(v);
   trace_action("rollback", static_cast<int64_t>(s), 0.0);
+}
+
+// ---------------------------------------------------------------------------
+// Deployments
+
+void World::deploy_version(size_t d) {
+  const Deployment& dep = scenario_->deployments[d];
+  const size_t v = pos_[dep.service];
+  // The loader allows one deployment per service and none on a service
+  // with a bad_deploy, so the split is free.
+  svc_[v].split_weight = 0.0;
+  svc_[v].split_factor = std::max(1e-6, dep.latency_factor);
+  svc_[v].split_add_s = dep.latency_add.seconds_f();
+  svc_[v].split_error = std::clamp(dep.error_rate, 0.0, 1.0);
+  split_version_[v] = dep.version;
+  deployment_of_[v] = static_cast<int>(d);
+  DeploymentStatus& st = deployments_[d];
+  st.staged_at = sim_->now();
+  st.active = true;
+  st.weight = 0.0;
+  refresh_capacity(v);
+  trace_action("deploy_version", static_cast<int64_t>(dep.service), static_cast<double>(d));
+}
+
+int World::active_deployment(size_t s) const { return deployment_of_[pos_[s]]; }
+
+namespace {
+
+// A count of requests around `mean`: Poisson, by Knuth's product of
+// uniforms below 30 and by its normal approximation above (where the two
+// differ by less than the fluid model's own approximations).
+double draw_count(sim::Rng& rng, double mean) {
+  if (!(mean > 0.0)) return 0.0;
+  if (mean < 30.0) {
+    const double limit = std::exp(-mean);
+    double p = rng.uniform01();
+    int k = 0;
+    while (p > limit) {
+      ++k;
+      p *= rng.uniform01();
+    }
+    return k;
+  }
+  return std::max(0.0, std::round(rng.normal(mean, std::sqrt(mean))));
+}
+
+// Requests measured exactly, one by one, up to this many in a tick; above
+// it the quantile and the error count come from their normal
+// approximations.
+constexpr double kExactRequests = 40.0;
+
+// The p95 of `n` requests of one version, as a monitoring system computes it
+// from those requests: response time = offset + wait (with probability
+// prob_wait, exponential with rate theta) + service (exponential with rate
+// mu). For few requests they are drawn and the nearest-rank p95 taken; for
+// many, the sample quantile is normal around the true one with standard
+// deviation sqrt(q (1 - q) / n) / f(x_q) (the asymptotic law of sample
+// quantiles), f the density at the quantile.
+double measure_p95(sim::Rng& rng, double n, double prob_wait, double theta, double mu,
+                   double offset) {
+  if (!(mu > 0.0)) return kMaxLatencyS;
+  const bool stable = theta > 0.0;
+  if (n <= kExactRequests) {
+    double values[static_cast<size_t>(kExactRequests)];
+    const size_t k = static_cast<size_t>(n);
+    for (size_t i = 0; i < k; ++i) {
+      double t = offset + rng.exponential(1.0 / mu);
+      if (rng.uniform01() < prob_wait) t += stable ? rng.exponential(1.0 / theta) : kMaxLatencyS;
+      values[i] = std::min(t, kMaxLatencyS);
+    }
+    std::sort(values, values + k);
+    const size_t rank = static_cast<size_t>(std::ceil(0.95 * static_cast<double>(k)));
+    return values[std::max<size_t>(rank, 1) - 1];
+  }
+  if (!stable) return kMaxLatencyS;
+  const ResponseTime rt{prob_wait, theta, mu};
+  const double x = rt.quantile(0.95);
+  const double f = rt.density(x);
+  if (!(f > 0.0)) return std::min(offset + x, kMaxLatencyS);
+  const double sd = std::sqrt(0.95 * 0.05 / n) / f;
+  return std::min(offset + std::max(0.0, rng.normal(x, sd)), kMaxLatencyS);
+}
+
+// The share of `n` requests that failed, each with probability p.
+double measure_errors(sim::Rng& rng, double n, double p) {
+  p = std::clamp(p, 0.0, 1.0);
+  double failed = 0.0;
+  if (n <= kExactRequests) {
+    for (int i = 0; i < static_cast<int>(n); ++i) failed += rng.uniform01() < p ? 1.0 : 0.0;
+  } else {
+    failed = std::clamp(std::round(rng.normal(n * p, std::sqrt(n * p * (1.0 - p)))), 0.0, n);
+  }
+  return failed / n;
+}
+
+}  // namespace
+
+// Each version of a split is measured from the requests it served this tick,
+// as a monitoring system would: the new version from its share of the
+// served requests, the baseline from as many requests as the new version
+// served (at most the old version's share), as Kayenta compares a canary
+// with a baseline group of its own size. Request counts are Poisson around
+// the fluid's expectation, so a tick at 1 % of 100 rps often has no canary
+// request at all (NaN: no sample). CPU saturation per version is the
+// service's, split by the versions' work per request, with a gauge's 2 %
+// noise. The draws come from a stream per deployment, so deployments never
+// shift the world's other noise.
+void World::measure_deployments() {
+  for (size_t d = 0; d < deployments_.size(); ++d) {
+    DeploymentStatus& st = deployments_[d];
+    if (!st.active) continue;
+    const size_t s = scenario_->deployments[d].service;
+    const size_t v = pos_[s];
+    const double w = svc_[v].split_weight;
+    if (!(w > 0.0)) continue;
+    if (!st.first_traffic) st.first_traffic = sim_->now();
+    const double served = svc_[v].served;
+    st.requests += served * w;
+
+    sim::Rng& rng = measure_rng_[d];
+    VersionMeasure m;
+    m.tick = tick_index_;
+    m.weight = w;
+    m.requests[1] = draw_count(rng, served * w);
+    m.requests[0] = draw_count(rng, served * std::min(w, 1.0 - w));
+    const SplitState& sp = split_state_[v];
+    const bool fresh = sp.tick == tick_index_;
+    const double p95_now = signals_->row(Signal::kLatencyP95)[s];
+    const double err_now = signals_->row(Signal::kErrorRate)[s];
+    const double cpu_now = signals_->row(Signal::kCpu)[s];
+    const double factor = svc_[v].split_factor;
+    const double mix = 1.0 + w * (factor - 1.0);
+    for (int i = 0; i < 2; ++i) {
+      const double n = m.requests[i];
+      const double cpu = cpu_now * (i == 0 ? 1.0 / mix : factor / mix);
+      m.cpu[i] = std::max(0.0, cpu * (1.0 + 0.02 * rng.normal(0.0, 1.0)));
+      if (n < 1.0) {
+        m.p95_s[i] = kNaN;
+        m.error_rate[i] = kNaN;
+        continue;
+      }
+      if (fresh) {
+        m.p95_s[i] = measure_p95(rng, n, sp.prob_wait, sp.theta, i == 0 ? sp.mu_old : sp.mu_new,
+                                 sp.shift + (i == 0 ? 0.0 : sp.add));
+        m.error_rate[i] = measure_errors(rng, n, i == 0 ? sp.base_err : sp.new_err);
+      } else {
+        // No response-time model this tick (the service was down or had no
+        // capacity): both versions see what the service did.
+        m.p95_s[i] = p95_now;
+        m.error_rate[i] = measure_errors(rng, n, err_now);
+      }
+    }
+    measures_[d].push_back(m);
+    sim::TraceHasher& tr = sim_->trace();
+    tr.text("measure");
+    tr.word(d);
+    tr.integer(tick_index_);
+    for (int i = 0; i < 2; ++i) {
+      tr.real(m.requests[i]);
+      tr.real(m.p95_s[i]);
+      tr.real(m.error_rate[i]);
+      tr.real(m.cpu[i]);
+    }
+    tr.end_record();
+  }
 }
 
 }  // namespace dreamsim::model

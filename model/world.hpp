@@ -130,6 +130,7 @@
 #include "model/log_histogram.hpp"
 #include "model/queueing.hpp"
 #include "model/scenario.hpp"
+#include "sim/random.hpp"
 #include "sim/simulation.hpp"
 #include "sim/time.hpp"
 
@@ -216,6 +217,30 @@ struct VersionSignals {
   double baseline_error_rate = 0.0;
   double canary_p95_s = 0.0;
   double canary_error_rate = 0.0;
+};
+
+// What became of a scenario deployment in the world (the truth, which the
+// deployment controller does not see): when its version was staged, first
+// took traffic and was rolled back, and the requests it served.
+struct DeploymentStatus {
+  std::optional<Time> staged_at;       // deploy_version
+  std::optional<Time> first_traffic;   // the first tick with a weight > 0
+  std::optional<Time> rolled_back_at;
+  double weight = 0.0;                 // the new version's share now
+  double requests = 0.0;               // requests served by the new version
+  bool active = false;                 // staged and not rolled back
+};
+
+// One tick of a deployment's split as measured per version (index 0 the
+// baseline, 1 the new version); see World::measure_deployments for the
+// sampling. NaN where a version served no request in the tick.
+struct VersionMeasure {
+  int64_t tick = 0;
+  double weight = 0.0;
+  double requests[2] = {0.0, 0.0};
+  double p95_s[2] = {0.0, 0.0};
+  double error_rate[2] = {0.0, 0.0};
+  double cpu[2] = {0.0, 0.0};
 };
 
 // A pre-startup check that would fail (config_error faults).
@@ -343,6 +368,20 @@ class World {
   void set_traffic_weight(size_t service, double new_version_weight);
   // Removes the new version: all traffic back on the old one.
   void rollback(size_t service);
+  // Stages the new version of Scenario::deployments[deployment] on its
+  // service, at weight 0 (set_traffic_weight gives it traffic). From then
+  // on, every tick with a weight > 0 is measured per version.
+  void deploy_version(size_t deployment);
+
+  // --- Deployments (the truth, for the outcome; measurements for telemetry) ---
+  const DeploymentStatus& deployment_status(size_t deployment) const {
+    return deployments_[deployment];
+  }
+  // The deployment staged on `service` and not rolled back, or -1.
+  int active_deployment(size_t service) const;
+  const std::vector<VersionMeasure>& version_measures(size_t deployment) const {
+    return measures_[deployment];
+  }
 
  private:
   struct QuantileTable;
@@ -361,6 +400,7 @@ class World {
   void own_latency();
   void pass_up(double tick_s);
   void finish_tick(double tick_s);
+  void measure_deployments();
   void on_fault_start(size_t f);
   void on_fault_end(size_t f);
   void recompute_fault_effects();
@@ -486,6 +526,20 @@ class World {
   std::vector<std::string> modules_;
   std::vector<uint8_t> module_enabled_;
   std::vector<std::string> split_version_;  // bad deploy / canary: the new version
+  // Deployments (Scenario::deployments): status, measurements, the
+  // deployment staged on each service (by v, -1 for none), a noise stream
+  // per deployment, and each split's per-version response times of the last
+  // tick, which split_tick leaves for the measurement.
+  struct SplitState {
+    int64_t tick = -1;  // the tick it was computed in
+    double prob_wait = 0.0, theta = 0.0, mu_old = 0.0, mu_new = 0.0;
+    double shift = 0.0, add = 0.0, base_err = 0.0, new_err = 0.0;
+  };
+  std::vector<DeploymentStatus> deployments_;
+  std::vector<std::vector<VersionMeasure>> measures_;
+  std::vector<int> deployment_of_;
+  std::vector<sim::Rng> measure_rng_;
+  std::vector<SplitState> split_state_;
   int full_outage_ = 0;
   bool safe_mode_ = false;
   bool kill_switch_ = false;

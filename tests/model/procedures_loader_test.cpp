@@ -855,7 +855,7 @@ TEST(ValidateProcedures, AFileOfNeitherKindNamesTheKeysOfBoth) {
                 "('servces', 'owner') is known to either; did you mean 'services' for "
                 "'servces'? (a scenario has 'services' (and name, description, seed, duration, "
                 "tick, environment, data_stores, agents, load, noise, faults, procedures, "
-                "startup, expectations); a procedures file has only the sections alerting, "
+                "startup, expectations, deployments); a procedures file has only the sections alerting, "
                 "startup, incident, deployment)\n" +
                 file.string() + ": 1 problem\n");
   // A scenario field without services is a scenario that lacks them; a

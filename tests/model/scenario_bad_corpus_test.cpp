@@ -29,6 +29,24 @@ struct BadCase {
 };
 
 const BadCase kCases[] = {
+    {"deployment_bad_fields.yaml",
+     {{"deployment_bad_fields.yaml:7:14: deployments[0].service: unknown service 'apí'; did you "
+       "mean 'api'?"},
+      {"deployment_bad_fields.yaml:9:9: deployments[0].at: the deployment starts at 2h, not before "
+       "the end of the run (1h)"},
+      {"deployment_bad_fields.yaml:13:15: deployments[1].strategy: unknown strategy 'blue_green' "
+       "(one of: canary, standard)"},
+      {"deployment_bad_fields.yaml:14:21: deployments[1].latency_factor: expected a number in (0, "
+       "1000], got 0"},
+      {"deployment_bad_fields.yaml:15:19: deployments[1].tests_passed: expected true or false"},
+      {"deployment_bad_fields.yaml:16:5: deployments[1].weight: a deployment has no 'weight': the "
+       "procedures' deployment.canary_steps set the canary's weights"}}},
+    {"deployment_twice_for_service.yaml",
+     {{"deployment_twice_for_service.yaml:11:15: deployments[1].service: 'api' already has a "
+       "deployment (deployments[0]); a scenario deploys one new version per service"},
+      {"deployment_twice_for_service.yaml:12:15: deployments[2].service: 'db' also has a "
+       "bad_deploy fault (faults[0]); a service gets either a controlled deployment or an "
+       "uncontrolled bad_deploy, not both"}}},
     {"alias_bomb.yaml",
      {{"alias_bomb.yaml:8:5: the document has more than 2000000 values (are YAML aliases expanding "
        "without end?)"}}},
