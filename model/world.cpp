@@ -1332,6 +1332,12 @@ void World::recompute_fault_effects() {
 void World::on_backup(size_t i) {
   DataStoreStatus& st = stores_[i];
   const Time now = sim_->now();
+  // A backup begins with a checkpoint (as pg_backup_start does): the
+  // in-flight buffer is made durable, so the backup holds every write
+  // acknowledged before it. A restore then loses exactly the writes
+  // acknowledged since the backup, none from before it.
+  st.durable += st.buffered;
+  st.buffered = 0.0;
   ++st.backups;
   if (st.corrupted) {
     ++st.bad_backups;
@@ -1509,6 +1515,10 @@ void World::rotate_all_keys() {
 double World::restore_backup(size_t i) {
   DataStoreStatus& st = stores_[i];
   if (!st.last_good_backup) return -1.0;
+  // The backup holds every write acknowledged before it (on_backup
+  // checkpoints), so what is durable or buffered beyond it is exactly the
+  // writes acknowledged since, less those a crash already lost (which are
+  // counted in `lost` and are in neither).
   const double lost = std::max(0.0, st.durable - durable_at_good_backup_[i]) + st.buffered;
   st.lost += lost;
   st.durable = durable_at_good_backup_[i];

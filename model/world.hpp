@@ -349,9 +349,12 @@ class World {
   // holding the old key, or a compromised agent using it, stops reading.
   void rotate_key(const std::string& key);
   void rotate_all_keys();
-  // Restores a data store from its last good backup: integrity is restored
-  // and the writes made since that backup are lost. Returns those writes, or
-  // -1 when there is no good backup (nothing changes then).
+  // Restores a data store from its newest good backup (one taken before the
+  // corruption began; a backup starts with a checkpoint, so it holds every
+  // write acknowledged before it): integrity is restored and the writes
+  // acknowledged since that backup are lost (those a crash had already lost
+  // are not counted twice). Returns those writes, or -1 when there is no good
+  // backup (nothing changes then).
   double restore_backup(size_t store);
   // Restarts every replica (crashed ones too): hangs and leaks clear; the
   // backlog is dropped; the in-flight buffer of a hosted data store is
