@@ -41,12 +41,26 @@ int severity_of(const Alert& a) {
 }  // namespace
 
 IncidentController::IncidentController(Ports ports, const IncidentProcedures& procedures,
-                                       AlertingController& alerting, ControlController& control)
-    : ports_(ports),
-      p_(procedures),
-      alerting_(alerting),
-      control_(control),
-      dag_(ServiceDag::from(ports.telemetry)) {}
+                                       AlertingController& alerting, ControlController& control,
+                                       RecoveryController& recovery)
+    : ports_(ports), p_(procedures), alerting_(alerting), control_(control), recovery_(recovery) {
+  recovery_.subscribe(
+      [this](const Decision& d, const std::string& requester) { adopt(d, requester); });
+}
+
+std::string IncidentController::requester(const Incident& incident) {
+  return "incident " + std::to_string(incident.id);
+}
+
+void IncidentController::adopt(const Decision& d, const std::string& requester) {
+  for (Incident& i : incidents_) {
+    if (IncidentController::requester(i) != requester) continue;
+    i.actions.push_back(d);
+    if (i.responded_at < 0) i.responded_at = d.at;
+    if (d.kind == "restart_service" && i.mitigated_at < 0) i.mitigated_at = d.at;
+    return;
+  }
+}
 
 void IncidentController::start() {
   alerting_.subscribe([this](const Alert& a, AlertingController::Event e) { on_alert(a, e); });
@@ -159,8 +173,13 @@ void IncidentController::run_p0(Incident& incident) {
   const std::string why = "P0 incident: " + incident.cause_alert;
   if (!safe_mode_) {
     safe_mode_ = true;
-    ports_.actuators.set_safe_mode(true);
-    act(incident, "enable_safe_mode", "system", why);
+    if (recovery_.safe_mode().hold("incident")) {
+      act(incident, "enable_safe_mode", "system", why);
+    } else {
+      ports_.recorder.note(
+          ports_.clock.now(), "incident",
+          "safe mode already on (held by " + recovery_.safe_mode().holders() + ")");
+    }
   }
   if (!write_drain_) {
     write_drain_ = true;
@@ -210,7 +229,7 @@ std::vector<size_t> IncidentController::failed_services_in_dependency_order() co
   // that dependencies restart first.
   const TelemetryPort& t = ports_.telemetry;
   std::vector<size_t> failed;
-  for (size_t s : dag_.init_order()) {
+  for (size_t s : recovery_.dag().init_order()) {
     const ServiceState st = t.state(s);
     if (st.disabled || st.stopped) continue;
     if (st.failed() || st.hung > 0) failed.push_back(s);
@@ -220,7 +239,8 @@ std::vector<size_t> IncidentController::failed_services_in_dependency_order() co
 
 bool IncidentController::mitigate(Incident& incident, bool aggressive) {
   const TelemetryPort& t = ports_.telemetry;
-  const std::string why = std::string(severity_name(incident.severity)) + " " + incident.cause_alert;
+  const std::string why =
+      std::string(severity_name(incident.severity)) + " incident: " + incident.cause_alert;
   bool mitigated = false;
   auto mark = [&] {
     mitigated = true;
@@ -278,7 +298,9 @@ bool IncidentController::mitigate(Incident& incident, bool aggressive) {
     return mitigated;
   }
 
-  // 3. Every service down: the Complete System Failure procedure.
+  // 3. Every service down: the Complete System Failure procedure: the kill
+  //    switch, then the full recovery (safe mode, services in dependency
+  //    order, verified) by the recovery controller.
   size_t serving = 0, considered = 0;
   for (size_t s = 0; s < t.service_count(); ++s) {
     const ServiceState st = t.state(s);
@@ -286,22 +308,23 @@ bool IncidentController::mitigate(Incident& incident, bool aggressive) {
     ++considered;
     if (st.serving > 0) ++serving;
   }
-  const bool total = considered > 0 && serving == 0;
-  if (total) {
+  if (considered > 0 && serving == 0) {
     incident.diagnosis = "total_failure";
     if (aggressive) control_.enable_global_kill_switch("Emergency: complete system failure");
+    if (recovery_.full_recovery(why, requester(incident))) mark();
+    return mitigated;
   }
 
-  // 4. Restart the failed services, dependencies first; the recovery watch
-  //    restarts the rest as their dependencies come back.
+  // 4. Failed services: service recovery, dependencies first, verified,
+  //    with backoff; the recovery watch asks again for services that fail
+  //    later.
   const std::vector<size_t> failed = failed_services_in_dependency_order();
   if (!failed.empty() && incident.diagnosis.empty()) incident.diagnosis = "failure";
   for (size_t s : failed) {
-    // In a total failure everything restarts at once, in dependency order;
-    // otherwise only services whose dependencies are up.
-    bool deps_ready = true;
-    for (size_t d : t.service(s).depends_on) deps_ready = deps_ready && t.state(d).ready();
-    if ((deps_ready || total) && restart_if_due(incident, s, why)) mark();
+    if (recovery_.recover_service(s, why, requester(incident)) ==
+        RecoveryController::Result::kRestarted) {
+      mark();
+    }
   }
 
   // 5. Otherwise (P0): restart the alerting service. It is up but not
@@ -309,27 +332,14 @@ bool IncidentController::mitigate(Incident& incident, bool aggressive) {
   //    storm that outlived its trigger.
   if (!mitigated && aggressive && incident.diagnosis.empty()) {
     const size_t s = service_index(incident.service);
-    if (s < t.service_count() && restart_if_due(incident, s, why)) {
+    if (s < t.service_count() && recovery_.restart_degraded(s, why, requester(incident)) ==
+                                     RecoveryController::Result::kRestarted) {
       incident.diagnosis = "degraded";
       mark();
     }
   }
   if (incident.diagnosis.empty()) incident.diagnosis = "none";
   return mitigated;
-}
-
-bool IncidentController::restart_if_due(Incident& incident, size_t s, const std::string& why) {
-  // Repeated restarts of the same service back off: 1, 2, 4, ... times the
-  // recovery check interval, so a crash loop does not become a restart loop.
-  const Micros now = ports_.clock.now();
-  RestartState& r = restarts_[s];
-  if (r.count > 0 && now < r.next_allowed) return false;
-  if (!ports_.actuators.restart_service(s)) return false;
-  ++r.count;
-  r.next_allowed = now + p_.recovery_check_interval * (Micros{1} << std::min(r.count, 10)) +
-                   ports_.telemetry.service(s).startup_time;
-  act(incident, "restart_service", ports_.telemetry.service(s).id, why);
-  return true;
 }
 
 void IncidentController::start_recovery_watch(uint64_t id) {
@@ -356,23 +366,22 @@ void IncidentController::check_recovery(uint64_t id) {
   }
   const TelemetryPort& t = ports_.telemetry;
   const Micros now = ports_.clock.now();
-  const std::string why = std::string(severity_name(incident->severity)) + " " + incident->cause_alert;
+  const std::string why =
+      std::string(severity_name(incident->severity)) + " incident: " + incident->cause_alert;
 
-  // Keep restarting failed services whose dependencies are back.
-  if (incident->responded_at >= 0 && incident->severity <= 1) {
+  // Services that failed since: service recovery (a full recovery in
+  // progress restores them in its waves).
+  if (incident->responded_at >= 0 && incident->severity <= 1 && !recovery_.full_recovery_active()) {
     for (size_t s : failed_services_in_dependency_order()) {
-      bool deps_ready = true;
-      for (size_t d : t.service(s).depends_on) deps_ready = deps_ready && t.state(d).ready();
-      if (deps_ready && restart_if_due(*incident, s, why) && incident->mitigated_at < 0) {
-        incident->mitigated_at = now;
-      }
+      recovery_.recover_service(s, why, requester(*incident));
     }
   }
   // A degraded service that is still paging gets restarted again, with the
-  // same backoff: the first restart may have come while its trigger lasted.
+  // recovery's backoff: the first restart may have come while its trigger
+  // lasted.
   if (incident->diagnosis == "degraded" && !signals_normal()) {
     const size_t s = service_index(incident->service);
-    if (s < t.service_count()) restart_if_due(*incident, s, why);
+    if (s < t.service_count()) recovery_.restart_degraded(s, why, requester(*incident));
   }
   // Release the kill switch once the threat is contained or the system is back.
   if (control_.kill_switch()) {
@@ -412,8 +421,12 @@ void IncidentController::close(Incident& incident, const std::string& why) {
   }
   if (safe_mode_) {
     safe_mode_ = false;
-    ports_.actuators.set_safe_mode(false);
-    act(incident, "disable_safe_mode", "system", why);
+    if (recovery_.safe_mode().release("incident")) {
+      act(incident, "disable_safe_mode", "system", why);
+    } else if (recovery_.safe_mode().on()) {
+      ports_.recorder.note(ports_.clock.now(), "incident",
+                           "safe mode stays on (held by " + recovery_.safe_mode().holders() + ")");
+    }
   }
   for (const std::string& module : disabled_modules_) {
     ports_.actuators.set_module_enabled(module, true);

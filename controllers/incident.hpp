@@ -17,10 +17,13 @@
 //           rotate all keys, then release the kill switch;
 //         - a deploy that preceded the onset: rollback of that service;
 //         - every service down: the Complete System Failure procedure:
-//           kill switch, safe mode, full recovery in dependency order, then
-//           release the kill switch;
-//         - failed services: restart them, dependencies first;
-//         - otherwise: restart the alerting service (up, but not coping).
+//           kill switch, safe mode, full recovery in dependency order
+//           (RecoveryController::full_recovery), then release the kill
+//           switch;
+//         - failed services: service recovery, dependencies first
+//           (RecoveryController::recover_service);
+//         - otherwise: restart the alerting service (up, but not coping;
+//           RecoveryController::restart_degraded).
 //       Then monitor recovery, and once no alert has fired for
 //       `safe_mode_exit_after`, disable write drain and safe mode and close
 //       the incident with a post-mortem record.
@@ -29,6 +32,13 @@
 //       back a blamed deploy, restart a failed service; no safe mode.
 //   P2: raise the monitoring frequency and lower the thresholds for a while
 //       (AlertingController::boost).
+//
+// Every restart, its health verification, its backoff and giving up are the
+// recovery controller's (controllers/recovery.hpp): the runbook decides what
+// to recover and asks for it as "incident N"; the recovery's decisions made
+// for it are added to the incident's actions (the post-mortem), and its
+// first restart is the incident's mitigation. Safe mode is the recovery's
+// SafeModeSwitch, held by "incident" while a P0 needs it.
 //
 // The diagnosis reads only what a real responder could: alerts, service
 // states, recent deploys and security signals, never the simulation's ground
@@ -44,6 +54,7 @@
 #include "controllers/dag.hpp"
 #include "controllers/ports.hpp"
 #include "controllers/procedures.hpp"
+#include "controllers/recovery.hpp"
 
 namespace dreamsim::ctl {
 
@@ -78,12 +89,14 @@ struct Incident {
 class IncidentController {
  public:
   IncidentController(Ports ports, const IncidentProcedures& procedures,
-                     AlertingController& alerting, ControlController& control);
+                     AlertingController& alerting, ControlController& control,
+                     RecoveryController& recovery);
 
   // Subscribes to the alerting controller. Call once.
   void start();
 
   const std::vector<Incident>& incidents() const { return incidents_; }
+  // The incident runbook holds safe mode (a full recovery may hold it too).
   bool safe_mode() const { return safe_mode_; }
   bool write_drain() const { return write_drain_; }
 
@@ -112,19 +125,16 @@ class IncidentController {
   Incident* open_incident();
   std::vector<size_t> failed_services_in_dependency_order() const;
   size_t service_index(const std::string& id) const;
-  bool restart_if_due(Incident& incident, size_t service, const std::string& why);
   bool signals_normal() const;
-
-  struct RestartState {
-    int count = 0;
-    Micros next_allowed = 0;
-  };
+  // A decision the recovery controller made for `requester`.
+  void adopt(const Decision& d, const std::string& requester);
+  static std::string requester(const Incident& incident);
 
   Ports ports_;
   IncidentProcedures p_;
   AlertingController& alerting_;
   ControlController& control_;
-  ServiceDag dag_;
+  RecoveryController& recovery_;
   std::vector<Incident> incidents_;
   uint64_t next_id_ = 1;
   bool safe_mode_ = false;
@@ -132,7 +142,6 @@ class IncidentController {
   Micros normal_since_ = -1;
   uint64_t watching_ = 0;  // the incident the recovery watch follows
   std::map<uint64_t, Micros> paged_at_;  // incident -> its latest page
-  std::map<size_t, RestartState> restarts_;
   std::vector<std::string> disabled_modules_;
 };
 

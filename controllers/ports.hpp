@@ -148,6 +148,10 @@ struct DataStoreInfo {
   bool integrity_ok = true;
   int good_backups = 0;
   double writes_buffered = 0.0;
+  // When the newest good backup was taken (what restore_backup restores);
+  // -1 when there is none. A backup taken while the data was corrupted is
+  // not good.
+  Micros last_good_backup = -1;
 };
 
 // The read side: telemetry and state. Windows are in ticks of the world.

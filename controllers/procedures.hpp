@@ -146,6 +146,36 @@ struct DeploymentProcedures {
   bool rollback_on_alert = true;
 };
 
+// The seed's Recovery Procedures (service, data and full-system recovery)
+// and OSCore's status. The seed gives the steps but no numbers; these
+// defaults follow the other sections where one applies (the start-up
+// probes and readiness timeout, the incident's 30 s recovery check) and
+// Kubernetes' CrashLoopBackOff for the backoff's cap and reset (5 min, 10
+// min). controllers/recovery.hpp says how each is used.
+struct RecoveryProcedures {
+  // OSCore.status() is taken this often; a change is recorded as a note.
+  Micros status_interval = 30 * kSecond;
+  // A restarted service is probed this often until it is healthy ...
+  Micros probe_interval = 5 * kSecond;
+  // ... and must be healthy within its startup_time plus this.
+  Micros verify_timeout = 1 * kMinute;
+  // After the k-th failed restart of a service the next waits
+  // min(cap, base x 2^(k-1)); after `restart_limit` failed restarts the
+  // recovery gives up. A service healthy for `restart_reset_after` starts
+  // counting from zero again.
+  Micros restart_backoff_base = 30 * kSecond;
+  Micros restart_backoff_cap = 5 * kMinute;
+  int restart_limit = 5;
+  Micros restart_reset_after = 10 * kMinute;
+  // Data recovery: the integrity check runs this often; integrity is
+  // verified this long after a restore; a store whose integrity does not
+  // return is restored again (with the restart backoff) up to
+  // `restore_limit` times.
+  Micros integrity_check_interval = 1 * kHour;
+  Micros integrity_verify_after = 1 * kMinute;
+  int restore_limit = 3;
+};
+
 struct Procedures {
   std::string path;  // the file it came from, or "" for the built-in defaults
   std::string hash;  // of the file's bytes, 16 hex digits
@@ -153,6 +183,7 @@ struct Procedures {
   StartupProcedures startup;
   IncidentProcedures incident;
   DeploymentProcedures deployment;
+  RecoveryProcedures recovery;
 };
 
 }  // namespace dreamsim::ctl

@@ -242,7 +242,8 @@ class ControllerHost::Telemetry : public ctl::TelemetryPort {
     for (size_t i = 0; i < sc.data_stores.size(); ++i) {
       const DataStoreStatus st = world_.data_store_status(i);
       out.push_back({sc.data_stores[i].id, sc.data_stores[i].service, !st.corrupted,
-                     st.backups - st.bad_backups, st.buffered});
+                     st.backups - st.bad_backups, st.buffered,
+                     st.last_good_backup ? st.last_good_backup->us() : -1});
     }
     return out;
   }
@@ -459,8 +460,9 @@ ControllerHost::ControllerHost(World& world, const ctl::Procedures& procedures)
   const ctl::Ports ports{*clock_, *telemetry_, *actuators_, *recorder_, *random_incident_};
   alerting_ = std::make_unique<ctl::AlertingController>(ports, procedures_.alerting);
   control_ = std::make_unique<ctl::ControlController>(ports);
+  recovery_ = std::make_unique<ctl::RecoveryController>(ports, procedures_.recovery);
   incident_ = std::make_unique<ctl::IncidentController>(ports, procedures_.incident, *alerting_,
-                                                        *control_);
+                                                        *control_, *recovery_);
   random_deployment_ = std::make_unique<Random>(world.seed(), "ctl/deployment");
   std::vector<ctl::DeploymentRequest> requests;
   for (const Deployment& d : world.scenario().deployments) {
@@ -488,6 +490,7 @@ ControllerHost::~ControllerHost() = default;
 
 void ControllerHost::start(StartupMode startup) {
   alerting_->watch_exfiltration(procedures_.incident.exfiltration_rps);
+  recovery_->start();
   incident_->start();
   ctl::DeploymentController* deployment = deployment_.get();
   alerting_->subscribe([deployment](const ctl::Alert& a, ctl::AlertingController::Event e) {
@@ -563,6 +566,14 @@ void ControllerHost::annotate(nlohmann::ordered_json& outcome) const {
     bool seen = false;
     for (const AlertRecord& a : alerts) {
       seen = seen || (a.fired_at.us() >= f.took_effect->us() && a.fired_at.us() <= to);
+    }
+    // Corruption shows in no golden signal: the recovery's integrity check
+    // is what detects it.
+    if (f.kind == FaultKind::kDataCorruption) {
+      for (const ctl::DataRecovery& d : recovery_->data()) {
+        seen = seen || (d.id == f.target && d.detected_at >= f.took_effect->us() &&
+                        d.detected_at <= to);
+      }
     }
     if (!seen) ++missed;
   }
@@ -713,11 +724,116 @@ void ControllerHost::annotate(nlohmann::ordered_json& outcome) const {
   outcome["metrics"]["time_to_rollback_s"] = seconds_or_null(time_to_rollback);
   outcome["deployments"] = std::move(deployments);
 
+  annotate_recovery(outcome);
+
   Json notes = Json::array();
   for (const NoteRecord& n : recorder_->notes()) {
     notes.push_back(Json{{"at_s", n.at.seconds_f()}, {"controller", n.controller}, {"what", n.what}});
   }
   outcome["notes"] = std::move(notes);
+}
+
+void ControllerHost::annotate_recovery(nlohmann::ordered_json& outcome) const {
+  const ctl::RecoveryController& rc = *recovery_;
+  const int64_t end_us = world_.end().us();
+  // Seconds as outcome.json writes them: whole seconds as integers, else
+  // six decimals; null for "never" (-1).
+  auto secs = [](int64_t us) -> Json {
+    if (us % 1000000 == 0) return us / 1000000;
+    return std::round(static_cast<double>(us)) / 1e6;
+  };
+  auto at_s = [&](int64_t us) { return us >= 0 ? secs(us) : Json(nullptr); };
+
+  Json section;
+  const ctl::SystemStatus st = rc.status();
+  section["status"] = Json{{"healthy", st.healthy},
+                           {"degraded", st.degraded},
+                           {"failed", st.failed},
+                           {"starting", st.starting},
+                           {"stopped", st.stopped},
+                           {"disabled", st.disabled},
+                           {"failed_services", st.failed_services},
+                           {"degraded_services", st.degraded_services}};
+  section["safe_mode"] = rc.safe_mode().on();
+
+  Json services = Json::array();
+  for (const ctl::ServiceRecovery* r : rc.services()) {
+    Json restarts = Json::array();
+    for (const int64_t t : r->restarts) restarts.push_back(secs(t));
+    services.push_back(Json{{"service", r->id},
+                            {"state", ctl::to_string(r->state)},
+                            {"restarts_at_s", std::move(restarts)},
+                            {"recovered_at_s", at_s(r->recovered_at)},
+                            {"gave_up_at_s", at_s(r->gave_up_at)}});
+  }
+  section["services"] = std::move(services);
+
+  Json full = Json::array();
+  for (const ctl::FullRecovery& f : rc.full()) {
+    Json waves = Json::array();
+    const auto& dag_waves = rc.dag().waves();
+    for (size_t w = 0; w < dag_waves.size(); ++w) {
+      Json ids = Json::array();
+      for (const size_t s : dag_waves[w]) ids.push_back(rc.dag().id(s));
+      waves.push_back(Json{{"services", std::move(ids)},
+                           {"healthy_at_s", w < f.wave_healthy_at.size()
+                                                ? at_s(f.wave_healthy_at[w])
+                                                : Json(nullptr)}});
+    }
+    full.push_back(Json{{"state", ctl::to_string(f.state)},
+                        {"reason", f.reason},
+                        {"started_at_s", at_s(f.started_at)},
+                        {"completed_at_s", at_s(f.completed_at)},
+                        {"gave_up_at_s", at_s(f.gave_up_at)},
+                        {"enabled_safe_mode", f.enabled_safe_mode},
+                        {"waves", std::move(waves)}});
+  }
+  section["full_recoveries"] = std::move(full);
+
+  // Data recoveries, with the corruption's onset from the fault records: the
+  // latest data_corruption of the store that took effect by the detection.
+  std::optional<int64_t> rpo, rto;
+  Json data = Json::array();
+  for (const ctl::DataRecovery& d : rc.data()) {
+    std::optional<int64_t> onset;
+    for (const FaultRecord& f : world_.faults()) {
+      if (f.kind != FaultKind::kDataCorruption || f.target != d.id || !f.took_effect) continue;
+      if (f.took_effect->us() <= d.detected_at) onset = f.took_effect->us();
+    }
+    const int64_t done = d.verified_at >= 0 ? d.verified_at : end_us;
+    Json j;
+    j["store"] = d.id;
+    j["state"] = ctl::to_string(d.state);
+    j["corrupted_at_s"] = onset ? at_s(*onset) : Json(nullptr);
+    j["detected_at_s"] = at_s(d.detected_at);
+    j["backup_at_s"] = at_s(d.backup_at);
+    j["restored_at_s"] = at_s(d.restored_at);
+    j["verified_at_s"] = at_s(d.verified_at);
+    j["restores"] = d.restores;
+    j["writes_lost"] = std::llround(d.writes_lost);
+    if (d.restored_at >= 0 && d.backup_at >= 0) {
+      const int64_t window = d.restored_at - d.backup_at;
+      j["data_loss_window_s"] = secs(window);
+      j["backup_age_at_onset_s"] = onset ? secs(*onset - d.backup_at) : Json(nullptr);
+      rpo = std::max(rpo.value_or(0), window);
+    } else {
+      j["data_loss_window_s"] = nullptr;
+      j["backup_age_at_onset_s"] = nullptr;
+    }
+    j["rto_s"] = onset ? secs(done - *onset) : Json(nullptr);
+    j["rto_from_detection_s"] = secs(done - d.detected_at);
+    if (onset && (d.restored_at >= 0 || d.state == ctl::DataRecovery::State::kGaveUp)) {
+      rto = std::max(rto.value_or(0), done - *onset);
+    }
+    if (!d.reason.empty()) j["reason"] = d.reason;
+    data.push_back(std::move(j));
+  }
+  section["data"] = std::move(data);
+
+  Json& m = outcome["metrics"];
+  m["rpo_s"] = rpo ? secs(*rpo) : Json(nullptr);
+  m["rto_s"] = rto ? secs(*rto) : Json(nullptr);
+  outcome["recovery"] = std::move(section);
 }
 
 const std::vector<NoteRecord>& ControllerHost::notes() const { return recorder_->notes(); }

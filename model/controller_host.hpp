@@ -25,6 +25,7 @@
 #include "controllers/alerting.hpp"
 #include "controllers/deployment.hpp"
 #include "controllers/incident.hpp"
+#include "controllers/recovery.hpp"
 #include "controllers/startup.hpp"
 #include "controllers/ports.hpp"
 #include "controllers/procedures.hpp"
@@ -58,6 +59,7 @@ class ControllerHost {
 
   const ctl::AlertingController& alerting() const { return *alerting_; }
   const ctl::IncidentController& incident() const { return *incident_; }
+  const ctl::RecoveryController& recovery() const { return *recovery_; }
   const ctl::StartupController* startup() const { return startup_.get(); }
   const ctl::DeploymentController& deployment() const { return *deployment_; }
   const std::vector<NoteRecord>& notes() const;
@@ -68,7 +70,18 @@ class ControllerHost {
   // false_alerts and missed_faults, the incidents with their post-mortems,
   // the start-up report and the timeline notes; the deployments with their
   // steps, verdicts and evidence, and the metrics users_exposed and
-  // time_to_rollback_s.
+  // time_to_rollback_s; and the recovery section (below) with the metrics
+  // rpo_s and rto_s.
+  //
+  // Data recovery's RPO and RTO. For each restore: the data-loss window is
+  // from the backup restored to the restore (every write acknowledged in it
+  // is lost: writes_lost), and the recovery time runs from the corruption's
+  // onset (the data_corruption fault's effect, which the simulation knows
+  // and the controller does not) and from its detection to the verified
+  // restore. metrics.rpo_s is the longest data-loss window and
+  // metrics.rto_s the longest onset-to-restored time over the run's data
+  // recoveries (null when nothing was restored; a recovery that gave up or
+  // was still running at the end counts to the end of the run).
   void annotate(nlohmann::ordered_json& outcome) const;
 
  private:
@@ -78,6 +91,9 @@ class ControllerHost {
   class Recorder;
   class Random;
   struct Switches;
+
+  // The outcome's "recovery" section and metrics rpo_s, rto_s.
+  void annotate_recovery(nlohmann::ordered_json& outcome) const;
 
   World& world_;
   std::unique_ptr<Switches> switches_;
@@ -89,6 +105,7 @@ class ControllerHost {
   std::unique_ptr<Random> random_incident_;
   std::unique_ptr<ctl::AlertingController> alerting_;
   std::unique_ptr<ctl::ControlController> control_;
+  std::unique_ptr<ctl::RecoveryController> recovery_;
   std::unique_ptr<ctl::IncidentController> incident_;
   std::unique_ptr<ctl::StartupController> startup_;
   std::unique_ptr<Random> random_deployment_;

@@ -22,7 +22,7 @@ using sim::Duration;
 // ---------------------------------------------------------------------------
 // The schema. Keys are listed in the order of the format (README.md).
 
-const Keys kSections = {"alerting", "startup", "incident", "deployment"};
+const Keys kSections = {"alerting", "startup", "incident", "deployment", "recovery"};
 const Keys kAlertingKeys = {"evaluation_interval", "window",           "for",
                             "resolve_after",       "traffic_baseline", "traffic_min_rps",
                             "per_service",         "system_wide",      "thresholds"};
@@ -54,15 +54,22 @@ const Keys kStatistics = {"median", "mean"};                  // = ctl::EffectSt
 const Keys kLimitKeys = {"failure", "inconclusive", "consecutive_errors"};
 constexpr int kMaxLimit = 1000;
 constexpr int kMaxMinSamples = 1000000;
+const Keys kRecoveryKeys = {"status_interval",          "probe_interval",
+                            "verify_timeout",           "restart_backoff_base",
+                            "restart_backoff_cap",      "restart_limit",
+                            "restart_reset_after",      "integrity_check_interval",
+                            "integrity_verify_after",   "restore_limit"};
 
 constexpr int kMaxHealthRetries = 100;
 constexpr int kMaxStepBacks = 1000;
 constexpr double kMaxSigma = 10.0;
+constexpr int kMaxRestartLimit = 1000;
 
 const std::vector<std::pair<std::string_view, const Keys*>>& section_keys() {
   static const std::vector<std::pair<std::string_view, const Keys*>> kAll = {
-      {"alerting", &kAlertingKeys}, {"startup", &kStartupKeys}, {"incident", &kIncidentKeys},
-      {"deployment", &kDeploymentKeys}};
+      {"alerting", &kAlertingKeys},     {"startup", &kStartupKeys},
+      {"incident", &kIncidentKeys},     {"deployment", &kDeploymentKeys},
+      {"recovery", &kRecoveryKeys}};
   return kAll;
 }
 
@@ -133,6 +140,7 @@ class ProceduresReader {
     if (const DocNode* n = section(top, "startup")) read_startup(*n);
     if (const DocNode* n = section(top, "incident")) read_incident(*n);
     if (const DocNode* n = section(top, "deployment")) read_deployment(*n);
+    if (const DocNode* n = section(top, "recovery")) read_recovery(*n);
     if (c_.count() > 0) return std::nullopt;
     return std::move(p_);
   }
@@ -585,6 +593,42 @@ class ProceduresReader {
       return;
     }
     p_.deployment.judge.metrics = std::move(kept);
+  }
+
+  // --- recovery --------------------------------------------------------------
+
+  void read_recovery(const DocNode& node) {
+    MapReader m(c_, node, "recovery", kRecoveryKeys,
+                [](std::string_view key) { return other_section(key, "recovery"); });
+    if (!m.valid()) return;
+    ctl::RecoveryProcedures& r = p_.recovery;
+    micros_field(m, "status_interval", {.positive = true}, r.status_interval);
+    micros_field(m, "probe_interval", {.positive = true}, r.probe_interval);
+    micros_field(m, "verify_timeout", {}, r.verify_timeout);
+    const bool base_ok =
+        micros_field(m, "restart_backoff_base", {.positive = true}, r.restart_backoff_base);
+    const bool cap_ok =
+        micros_field(m, "restart_backoff_cap", {.positive = true}, r.restart_backoff_cap);
+    if (base_ok && cap_ok && r.restart_backoff_cap < r.restart_backoff_base) {
+      // Point at the value written in this file: the one to fix.
+      const DocNode* cap = m.get("restart_backoff_cap");
+      const DocNode* base = m.get("restart_backoff_base");
+      const bool at_cap = cap != nullptr;
+      auto shown = [](const DocNode* n, Micros v) {
+        return n != nullptr ? n->text : sim::format_duration(Duration::micros(v)) + ", the default";
+      };
+      c_.error((at_cap ? cap : base)->mark,
+               m.path(at_cap ? "restart_backoff_cap" : "restart_backoff_base"),
+               "restart_backoff_cap (" + shown(cap, r.restart_backoff_cap) +
+                   ") is below restart_backoff_base (" + shown(base, r.restart_backoff_base) +
+                   "); the backoff doubles from the base up to the cap, so the cap must be at "
+                   "least the base");
+    }
+    int_field(m, "restart_limit", 1, kMaxRestartLimit, r.restart_limit);
+    micros_field(m, "restart_reset_after", {.positive = true}, r.restart_reset_after);
+    micros_field(m, "integrity_check_interval", {.positive = true}, r.integrity_check_interval);
+    micros_field(m, "integrity_verify_after", {}, r.integrity_verify_after);
+    int_field(m, "restore_limit", 1, kMaxRestartLimit, r.restore_limit);
   }
 
   // --- shared field readers --------------------------------------------------

@@ -4,7 +4,7 @@
 // Every file is checked, even after a bad one, so that one run lists every
 // problem in every file. A file's kind is told by its top-level keys
 // (model::load_input): `services` makes a scenario, procedures sections
-// (alerting, startup, incident) a procedures file. A good file gets one line
+// (alerting, startup, incident, recovery) a procedures file. A good file gets one line
 // on stdout with what it holds (for procedures, the hash that outcomes and
 // gate reports name them by); a bad file gets every problem on stderr, one
 // per line, in the compiler style `file:line:col: field.path: message`, then

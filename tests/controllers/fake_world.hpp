@@ -213,6 +213,9 @@ class FakeActuators : public ActuatorPort {
   // startup delay through FakeClock::call_after). Empty by default.
   std::function<void(size_t)> on_start_service;
   std::function<void(size_t)> on_stop_service;
+  // Likewise after restart_service and restore_backup calls.
+  std::function<void(size_t)> on_restart_service;
+  std::function<void(size_t)> on_restore_backup;
 
   bool start_service(size_t s) override {
     log("start_service", s);
@@ -224,7 +227,11 @@ class FakeActuators : public ActuatorPort {
     if (on_stop_service) on_stop_service(s);
     return true;
   }
-  bool restart_service(size_t s) override { return log("restart_service", s); }
+  bool restart_service(size_t s) override {
+    log("restart_service", s);
+    if (on_restart_service) on_restart_service(s);
+    return true;
+  }
   bool scale_service(size_t s, int r) override { return log("scale_service", s, r); }
   void set_entry_admission(double f) override { calls.push_back({"set_entry_admission", "system", f}); }
   bool set_traffic_weight(size_t s, double w) override { return log("set_traffic_weight", s, w); }
@@ -252,6 +259,7 @@ class FakeActuators : public ActuatorPort {
   }
   double restore_backup(size_t s) override {
     log("restore_backup", s);
+    if (on_restore_backup) on_restore_backup(s);
     return restore_result;
   }
 

@@ -15,8 +15,10 @@ struct Harness {
       : world(std::move(services)),
         alerting(world.ports(), alerting_procedures()),
         control(world.ports()),
-        incident(world.ports(), ip, alerting, control) {
+        recovery(world.ports(), RecoveryProcedures{}),
+        incident(world.ports(), ip, alerting, control, recovery) {
     alerting.start();
+    recovery.start();
     incident.start();
   }
   static IncidentProcedures fixed_delay(Micros d) {
@@ -46,6 +48,7 @@ struct Harness {
   FakeWorld world;
   AlertingController alerting;
   ControlController control;
+  RecoveryController recovery;
   IncidentController incident;
 };
 
@@ -95,17 +98,19 @@ TEST(Incident, P0RunsSafeModeWriteDrainAndRecoversThenDisablesSafeMode) {
                                                  "restart_service"}));
   EXPECT_EQ(h.first("restart_service")->target, "db");
   EXPECT_TRUE(h.incident.safe_mode());
-  // db comes back; the alert resolves 60 s after the window is clean; then
-  // 2 min of normal signals close the incident.
+  EXPECT_EQ(h.first("restart_service")->controller, "recovery");
+  // db comes back: the recovery verifies it; the alert resolves 60 s after
+  // the window is clean; then 2 min of normal signals close the incident.
   h.world.telemetry.set(Signal::kErrorRate, 2, 0.0);
   h.world.telemetry.mutable_state(2).serving = 1;
   h.world.telemetry.mutable_state(2).running = 1;
   h.world.run_to(20 * kMinute);
   const std::vector<std::string> k = h.kinds();
-  ASSERT_GE(k.size(), 6u);
-  EXPECT_EQ(k[3], "disable_write_drain");
-  EXPECT_EQ(k[4], "disable_safe_mode");
-  EXPECT_EQ(k[5], "resolve_incident");
+  ASSERT_EQ(k.size(), 7u);
+  EXPECT_EQ(k[3], "verify_health");
+  EXPECT_EQ(k[4], "disable_write_drain");
+  EXPECT_EQ(k[5], "disable_safe_mode");
+  EXPECT_EQ(k[6], "resolve_incident");
   EXPECT_FALSE(h.incident.safe_mode());
   const Incident& i = h.incident.incidents()[0];
   EXPECT_EQ(i.severity, 0);
@@ -173,8 +178,16 @@ TEST(Incident, P1DisablesTheRiskyModuleAndReenablesItOnClose) {
   ASSERT_NE(h.first("resolve_incident"), nullptr);
 }
 
-TEST(Incident, TotalFailureUsesTheKillSwitchAndRestartsInDependencyOrder) {
+TEST(Incident, TotalFailureUsesTheKillSwitchAndTheFullRecoveryInWaves) {
   Harness h(shop());
+  // A restarted service serves again 20 s later.
+  h.world.actuators.on_restart_service = [&h](size_t s) {
+    h.world.clock.call_after(20 * kSecond, [&h, s] {
+      h.world.telemetry.mutable_state(s).serving = 1;
+      h.world.telemetry.mutable_state(s).running = 1;
+      h.world.telemetry.set(Signal::kErrorRate, s, 0.0);
+    });
+  };
   h.world.run_to(100 * kSecond);
   for (size_t s = 0; s < 4; ++s) {
     h.world.telemetry.mutable_state(s).serving = 0;
@@ -182,15 +195,41 @@ TEST(Incident, TotalFailureUsesTheKillSwitchAndRestartsInDependencyOrder) {
     h.world.telemetry.set(Signal::kErrorRate, s, 1.0);
   }
   h.world.run_to(110 * kSecond + 2 * kMinute);
-  std::vector<std::string> restarted;
-  for (const Decision& d : h.world.recorder.decisions) {
-    if (d.kind == "restart_service") restarted.push_back(d.target);
-  }
-  // The init order (Kahn's, ties by declaration): db, then api (needs db),
-  // then recs, then web (needs api and recs).
-  EXPECT_EQ(restarted, (std::vector<std::string>{"db", "api", "recs", "web"}));
   ASSERT_NE(h.first("enable_global_kill_switch"), nullptr);
   EXPECT_EQ(h.incident.incidents()[0].diagnosis, "total_failure");
+  h.world.run_to(30 * kMinute);
+  std::vector<std::pair<std::string, Micros>> restarted;
+  for (const Decision& d : h.world.recorder.decisions) {
+    if (d.kind == "restart_service") restarted.emplace_back(d.target, d.at);
+  }
+  // The waves: db and recs (no dependencies), then api (needs db), then web
+  // (needs api and recs); each wave once the one before is healthy.
+  ASSERT_EQ(restarted.size(), 4u);
+  EXPECT_EQ(restarted[0].first, "db");
+  EXPECT_EQ(restarted[1].first, "recs");
+  EXPECT_EQ(restarted[0].second, restarted[1].second);
+  EXPECT_EQ(restarted[2].first, "api");
+  EXPECT_GE(restarted[2].second, restarted[0].second + 20 * kSecond);
+  EXPECT_EQ(restarted[3].first, "web");
+  EXPECT_GE(restarted[3].second, restarted[2].second + 20 * kSecond);
+  // The recovery's restarts are in the incident's post-mortem, and the
+  // first of them is its mitigation.
+  const Incident& i = h.incident.incidents()[0];
+  EXPECT_EQ(i.mitigated_at, restarted[0].second);
+  size_t in_post_mortem = 0;
+  for (const Decision& d : i.actions) in_post_mortem += d.kind == "restart_service" ? 1 : 0;
+  EXPECT_EQ(in_post_mortem, 4u);
+  // Verified, the kill switch released, the incident closed and safe mode off.
+  ASSERT_NE(h.first("disable_global_kill_switch"), nullptr);
+  ASSERT_NE(h.first("resolve_incident"), nullptr);
+  std::vector<double> safe_mode_calls;
+  for (const auto& c : h.world.actuators.calls) {
+    if (c.what == "set_safe_mode") safe_mode_calls.push_back(c.value);
+  }
+  EXPECT_EQ(safe_mode_calls, (std::vector<double>{1.0, 0.0}));
+  EXPECT_FALSE(h.recovery.safe_mode().on());
+  EXPECT_EQ(h.recovery.full().size(), 1u);
+  EXPECT_EQ(h.recovery.full()[0].state, FullRecovery::State::kRecovered);
 }
 
 }  // namespace

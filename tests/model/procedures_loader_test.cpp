@@ -49,7 +49,8 @@ static_assert(sizeof(ctl::IncidentProcedures) == 112, "new incident field: read 
 static_assert(sizeof(ctl::DeploymentProcedures) == 152, "new deployment field: read it, dump it");
 static_assert(sizeof(ctl::JudgeConfig) == 56, "new judge field: read it, dump it");
 static_assert(sizeof(ctl::JudgeMetric) == 72, "new judge metric field: read it, dump it");
-static_assert(sizeof(ctl::Procedures) == 608, "new procedures section: read it, dump it");
+static_assert(sizeof(ctl::RecoveryProcedures) == 80, "new recovery field: read it, dump it");
+static_assert(sizeof(ctl::Procedures) == 688, "new procedures section: read it, dump it");
 #endif
 
 json dump(const ctl::Thresholds& t) { return {{"p0", t.p0}, {"p1", t.p1}, {"p2", t.p2}}; }
@@ -60,6 +61,7 @@ json dump(const ctl::Procedures& p) {
   const ctl::AlertingProcedures& a = p.alerting;
   const ctl::StartupProcedures& s = p.startup;
   const ctl::IncidentProcedures& i = p.incident;
+  const ctl::RecoveryProcedures& r = p.recovery;
   json grading = json::array();
   for (const ctl::GradingPhase& g : s.grading) {
     grading.push_back({{"fraction", g.fraction}, {"hold", g.hold}});
@@ -142,6 +144,17 @@ json dump(const ctl::Procedures& p) {
         {"inconclusive_limit", d.inconclusive_limit},
         {"consecutive_error_limit", d.consecutive_error_limit},
         {"rollback_on_alert", d.rollback_on_alert}}},
+      {"recovery",
+       {{"status_interval", r.status_interval},
+        {"probe_interval", r.probe_interval},
+        {"verify_timeout", r.verify_timeout},
+        {"restart_backoff_base", r.restart_backoff_base},
+        {"restart_backoff_cap", r.restart_backoff_cap},
+        {"restart_limit", r.restart_limit},
+        {"restart_reset_after", r.restart_reset_after},
+        {"integrity_check_interval", r.integrity_check_interval},
+        {"integrity_verify_after", r.integrity_verify_after},
+        {"restore_limit", r.restore_limit}}},
   };
 }
 
@@ -202,7 +215,8 @@ TEST(ProceduresDefaults, JsonEquivalentLoadsTheSame) {
 TEST(ProceduresDefaults, EmptyMappingIsTheSeed) {
   EXPECT_EQ(dump(yaml_ok("{}\n")), dump(ctl::Procedures{}));
   EXPECT_EQ(dump(yaml_ok("# the seed's numbers\n{}\n")), dump(ctl::Procedures{}));
-  EXPECT_EQ(dump(yaml_ok("alerting: {}\nstartup: {}\nincident: {}\n")), dump(ctl::Procedures{}));
+  EXPECT_EQ(dump(yaml_ok("alerting: {}\nstartup: {}\nincident: {}\nrecovery: {}\n")),
+            dump(ctl::Procedures{}));
   const ProceduresLoad j = load_procedures_text("{}", SourceFormat::kJson, "/virtual/p.json");
   ASSERT_TRUE(j.ok()) << j.format();
   EXPECT_EQ(dump(*j.procedures), dump(ctl::Procedures{}));
@@ -340,6 +354,17 @@ TEST(ProceduresLoader, EveryFieldOfTheFileIsRead) {
         {"inconclusive_limit", 1},
         {"consecutive_error_limit", 0},
         {"rollback_on_alert", false}}},
+      {"recovery",
+       {{"status_interval", 60000000},
+        {"probe_interval", 10000000},
+        {"verify_timeout", 120000000},
+        {"restart_backoff_base", 10000000},
+        {"restart_backoff_cap", 600000000},
+        {"restart_limit", 3},
+        {"restart_reset_after", 1800000000},
+        {"integrity_check_interval", 900000000},
+        {"integrity_verify_after", 30000000},
+        {"restore_limit", 2}}},
   };
   EXPECT_EQ(dump(p), expected) << json::diff(expected, dump(p)).dump(1);
 }
@@ -395,7 +420,13 @@ INSTANTIATE_TEST_SUITE_P(
                   7200000000},
         OneChange{"incident: {p2_monitoring: {threshold_factor: 0.5}}",
                   "/incident/p2_threshold_factor", 0.5},
-        OneChange{"incident: {key_rotation_time: 0s}", "/incident/key_rotation_time", 0}));
+        OneChange{"incident: {key_rotation_time: 0s}", "/incident/key_rotation_time", 0},
+        OneChange{"recovery: {restart_backoff_cap: 30s}", "/recovery/restart_backoff_cap",
+                  30000000},
+        OneChange{"recovery: {restart_limit: 1}", "/recovery/restart_limit", 1},
+        OneChange{"recovery: {integrity_check_interval: 3h20m}",
+                  "/recovery/integrity_check_interval", 12000000000},
+        OneChange{"recovery: {verify_timeout: 0s}", "/recovery/verify_timeout", 0}));
 
 TEST(ProceduresLoader, AP1AboveTheDefaultP0IsAnErrorNamingBoth) {
   // The thresholds not written keep the seed's, and the order is checked
@@ -541,7 +572,7 @@ const BadCase kCases[] = {
       "marginal_score is marginal"}},
     {"comments_only.yaml",
      {"comments_only.yaml: the file is empty; expected a mapping of procedures sections "
-      "(alerting, startup, incident, deployment); write {} for the seed's procedures"}},
+      "(alerting, startup, incident, deployment, recovery); write {} for the seed's procedures"}},
     {"distribution_parameter_of_other.yaml",
      {"distribution_parameter_of_other.yaml:5:5: incident.operator_delay.sigma: field 'sigma' "
       "does not apply to the distribution 'fixed' (it applies to lognormal; the fixed "
@@ -560,7 +591,7 @@ const BadCase kCases[] = {
       "as \"30s\" or \"5m\", got the bare number 60; add a unit (us, ms, s, m, h, d)"}},
     {"empty.yaml",
      {"empty.yaml: the file is empty; expected a mapping of procedures sections (alerting, "
-      "startup, incident, deployment); write {} for the seed's procedures"}},
+      "startup, incident, deployment, recovery); write {} for the seed's procedures"}},
     {"field_at_top_level.yaml",
      {"field_at_top_level.yaml:2:1: evaluation_interval: field 'evaluation_interval' belongs in "
       "the 'alerting' section, not at the top level"}},
@@ -629,6 +660,14 @@ const BadCase kCases[] = {
       "number in (0, 1], got 2",
       "p2_factor_out_of_range.yaml:2:57: incident.p2_monitoring.threshold_factor: expected a "
       "number in (0, 1], got 0"}},
+    {"recovery_backoff_cap_below_base.yaml",
+     {"recovery_backoff_cap_below_base.yaml:4:24: recovery.restart_backoff_cap: "
+      "restart_backoff_cap (20s) is below restart_backoff_base (30s, the default); the backoff "
+      "doubles from the base up to the cap, so the cap must be at least the base",
+      "recovery_backoff_cap_below_base.yaml:5:18: recovery.restart_limit: expected an integer in "
+      "[1, 1000], got 0",
+      "recovery_backoff_cap_below_base.yaml:6:29: recovery.integrity_check_interval: expected a "
+      "duration > 0, got '0s'"}},
     {"response_limits_out_of_order.yaml",
      {"response_limits_out_of_order.yaml:2:25: incident.response_limits.p0: p0 (20m) is longer "
       "than p1 (15m, the default); response limits must be ordered p0 <= p1 <= p2, the most "
@@ -643,7 +682,7 @@ const BadCase kCases[] = {
       "(0, 1], got 95"}},
     {"top_level_list.yaml",
      {"top_level_list.yaml:1:1: expected a mapping of procedures sections at the top level "
-      "(alerting, startup, incident, deployment), got a list"}},
+      "(alerting, startup, incident, deployment, recovery), got a list"}},
     {"two_documents.yaml",
      {"two_documents.yaml:3:1: the file holds 2 YAML documents; a procedures file holds exactly "
       "one (remove the '---')"}},
@@ -659,7 +698,7 @@ const BadCase kCases[] = {
       "'evalution_interval'; did you mean 'evaluation_interval'?"}},
     {"unknown_section.yaml",
      {"unknown_section.yaml:1:1: alerts: unknown field 'alerts' (known fields: alerting, "
-      "startup, incident, deployment)"}},
+      "startup, incident, deployment, recovery)"}},
     {"yaml_syntax_error.yaml",
      {"yaml_syntax_error.yaml:4:8: YAML syntax error: end of map flow not found"}},
     {"yes_is_not_boolean.yaml",
@@ -856,7 +895,7 @@ TEST(ValidateProcedures, AFileOfNeitherKindNamesTheKeysOfBoth) {
                 "'servces'? (a scenario has 'services' (and name, description, seed, duration, "
                 "tick, environment, data_stores, agents, load, noise, faults, procedures, "
                 "startup, expectations, deployments); a procedures file has only the sections alerting, "
-                "startup, incident, deployment)\n" +
+                "startup, incident, deployment, recovery)\n" +
                 file.string() + ": 1 problem\n");
   // A scenario field without services is a scenario that lacks them; a
   // section with an unknown key is procedures with an unknown key.
