@@ -227,5 +227,16 @@ faults:
   EXPECT_EQ(services[0]["restarts_at_s"].size(), 5u);
 }
 
+TEST(RecoveryScenario, TheSameSeedGivesTheSameOutcomeBytes) {
+  for (const char* file : {"data-corruption-restore.yaml", "dependency-crash-recovery.yaml",
+                           "region-outage-full-recovery.yaml"}) {
+    const Scenario sc = load(file);
+    const Played a(sc);
+    const Played b(sc);
+    EXPECT_EQ(a.run.trace_hash(), b.run.trace_hash()) << file;
+    EXPECT_EQ(a.outcome.dump(), b.outcome.dump()) << file;
+  }
+}
+
 }  // namespace
 }  // namespace dreamsim::model
