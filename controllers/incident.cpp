@@ -329,8 +329,11 @@ bool IncidentController::mitigate(Incident& incident, bool aggressive) {
 
   // 5. Otherwise (P0): restart the alerting service. It is up but not
   //    coping; a restart drops its backlog, which is what breaks a retry
-  //    storm that outlived its trigger.
-  if (!mitigated && aggressive && incident.diagnosis.empty()) {
+  //    storm that outlived its trigger. Not when only traffic drops are
+  //    firing: the users are missing upstream, the services cope, and a
+  //    restart would take away capacity (a database restart is an outage)
+  //    without bringing anyone back.
+  if (!mitigated && aggressive && incident.diagnosis.empty() && !signals_normal()) {
     const size_t s = service_index(incident.service);
     if (s < t.service_count() && recovery_.restart_degraded(s, why, requester(incident)) ==
                                      RecoveryController::Result::kRestarted) {

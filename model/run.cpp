@@ -1,5 +1,6 @@
 #include "model/run.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "model/outcome.hpp"
@@ -13,6 +14,17 @@ Run::Run(const Scenario& scenario, const ctl::Procedures& procedures, RunOptions
   // start-up controller to start; without controllers nobody would.
   const bool startup = options_.controllers && scenario_.startup != StartupMode::kNone;
   world_options.start_ready = !startup;
+  // The alerting rules read a window and, for traffic drops, a baseline
+  // before it: the telemetry ring must hold both (and an evaluation's worth
+  // of slack), or the traffic-drop rule never sees a full baseline and never
+  // fires.
+  const ctl::AlertingProcedures& alerting = procedures_.alerting;
+  const int64_t needed_ticks =
+      (alerting.traffic_baseline + alerting.window + alerting.evaluation_interval) /
+          scenario_.tick.us() +
+      1;
+  world_options.signals.ring_ticks =
+      std::max(world_options.signals.ring_ticks, static_cast<size_t>(needed_ticks));
   world_ = std::make_unique<World>(scenario_, options_.seed, sim_, world_options);
   if (options_.controllers) host_ = std::make_unique<ControllerHost>(*world_, procedures_);
 }
