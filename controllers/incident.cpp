@@ -158,6 +158,11 @@ void IncidentController::respond(uint64_t id) {
     case 1: run_p1(*incident); break;
     default: run_p2(*incident); break;
   }
+  // The responder has run the runbook even when it called for no action
+  // (a P1 on a service with no module and nothing failed): the incident is
+  // responded to, so that a later escalation pages again and the recovery
+  // watch can close it.
+  if (incident->responded_at < 0) incident->responded_at = now;
   start_recovery_watch(id);
 }
 
