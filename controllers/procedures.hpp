@@ -176,6 +176,32 @@ struct RecoveryProcedures {
   int restore_limit = 3;
 };
 
+// The 0-100 score of a run (model/score.hpp): the weighted mean of
+// components in [0, 1]. A time or amount scores 1 / (1 + x / half_at), so 1
+// at zero and 0.5 at `half_at`. The weights need not sum to 100; a
+// component that does not apply to a run (no fault, no incident) is left
+// out with its weight.
+struct ScoreWeights {
+  double detection = 15.0;      // time to detect (ttd_s)
+  double mitigation = 15.0;     // time to mitigate (ttm_s)
+  double recovery = 10.0;       // time to recover (ttr_s)
+  double availability = 20.0;   // share of the run within the SLO
+  double data = 10.0;           // writes lost
+  double security = 10.0;       // records exfiltrated
+  double alert_quality = 10.0;  // false alerts and missed faults
+  double response = 5.0;        // runbook response-time breaches
+  double expectations = 5.0;    // share of the scenario's expectations met
+};
+
+struct ScoreProcedures {
+  ScoreWeights weights;
+  Micros ttd_half_at = 5 * kMinute;
+  Micros ttm_half_at = 15 * kMinute;
+  Micros ttr_half_at = 1 * kHour;
+  double writes_lost_half_at = 100.0;
+  double records_exfiltrated_half_at = 10000.0;
+};
+
 struct Procedures {
   std::string path;  // the file it came from, or "" for the built-in defaults
   std::string hash;  // of the file's bytes, 16 hex digits
@@ -184,6 +210,7 @@ struct Procedures {
   IncidentProcedures incident;
   DeploymentProcedures deployment;
   RecoveryProcedures recovery;
+  ScoreProcedures score;
 };
 
 }  // namespace dreamsim::ctl

@@ -128,6 +128,13 @@ Json outcome_json(const World& world) {
   metrics["missed_faults"] = nullptr;
   metrics["sla_breaches"] = nullptr;
   metrics["ooms"] = m.ooms;
+  // Counts of what the controllers did, for expectations and the gate.
+  int64_t pages = 0;
+  for (const AlertRecord& a : world.alerts()) pages += a.severity == "P0" || a.severity == "P1";
+  metrics["alerts"] = world.alerts().size();
+  metrics["pages"] = pages;
+  metrics["actions"] = world.actions().size();
+  metrics["failed_request_ratio"] = m.requests > 0.0 ? real(m.failed_requests / m.requests) : Json(0);
   out["metrics"] = std::move(metrics);
 
   out["expectations"] = Json::array();

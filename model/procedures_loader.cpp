@@ -22,7 +22,7 @@ using sim::Duration;
 // ---------------------------------------------------------------------------
 // The schema. Keys are listed in the order of the format (README.md).
 
-const Keys kSections = {"alerting", "startup", "incident", "deployment", "recovery"};
+const Keys kSections = {"alerting", "startup", "incident", "deployment", "recovery", "score"};
 const Keys kAlertingKeys = {"evaluation_interval", "window",           "for",
                             "resolve_after",       "traffic_baseline", "traffic_min_rps",
                             "per_service",         "system_wide",      "thresholds"};
@@ -59,6 +59,11 @@ const Keys kRecoveryKeys = {"status_interval",          "probe_interval",
                             "restart_backoff_cap",      "restart_limit",
                             "restart_reset_after",      "integrity_check_interval",
                             "integrity_verify_after",   "restore_limit"};
+const Keys kScoreKeys = {"weights", "half_at"};
+// = ctl::ScoreWeights field order.
+const Keys kScoreWeightKeys = {"detection", "mitigation",    "recovery", "availability", "data",
+                               "security",  "alert_quality", "response", "expectations"};
+const Keys kScoreHalfKeys = {"ttd", "ttm", "ttr", "writes_lost", "records_exfiltrated"};
 
 constexpr int kMaxHealthRetries = 100;
 constexpr int kMaxStepBacks = 1000;
@@ -69,7 +74,7 @@ const std::vector<std::pair<std::string_view, const Keys*>>& section_keys() {
   static const std::vector<std::pair<std::string_view, const Keys*>> kAll = {
       {"alerting", &kAlertingKeys},     {"startup", &kStartupKeys},
       {"incident", &kIncidentKeys},     {"deployment", &kDeploymentKeys},
-      {"recovery", &kRecoveryKeys}};
+      {"recovery", &kRecoveryKeys},     {"score", &kScoreKeys}};
   return kAll;
 }
 
@@ -141,6 +146,7 @@ class ProceduresReader {
     if (const DocNode* n = section(top, "incident")) read_incident(*n);
     if (const DocNode* n = section(top, "deployment")) read_deployment(*n);
     if (const DocNode* n = section(top, "recovery")) read_recovery(*n);
+    if (const DocNode* n = section(top, "score")) read_score(*n);
     if (c_.count() > 0) return std::nullopt;
     return std::move(p_);
   }
@@ -341,6 +347,45 @@ class ProceduresReader {
     micros_field(m, "deploy_blame_window", {}, inc.deploy_blame_window);
     read_number_field(m, "exfiltration_rps", kNonNegative, inc.exfiltration_rps);
     micros_field(m, "key_rotation_time", {}, inc.key_rotation_time);
+  }
+
+  // --- score -----------------------------------------------------------------
+
+  void read_score(const DocNode& node) {
+    MapReader m(c_, node, "score", kScoreKeys,
+                [](std::string_view key) { return other_section(key, "score"); });
+    if (!m.valid()) return;
+    ctl::ScoreProcedures& sc = p_.score;
+    if (const DocNode* n = m.get("weights")) {
+      MapReader w(c_, *n, m.path("weights"), kScoreWeightKeys);
+      if (w.valid()) {
+        ctl::ScoreWeights& x = sc.weights;
+        double* const fields[] = {&x.detection, &x.mitigation, &x.recovery,
+                                  &x.availability, &x.data, &x.security,
+                                  &x.alert_quality, &x.response, &x.expectations};
+        bool ok = true;
+        for (size_t i = 0; i < kScoreWeightKeys.size(); ++i) {
+          ok = read_number_field(w, kScoreWeightKeys[i], kNonNegative, *fields[i]) && ok;
+        }
+        const double sum = x.detection + x.mitigation + x.recovery + x.availability + x.data +
+                           x.security + x.alert_quality + x.response + x.expectations;
+        if (ok && !(sum > 0.0)) {
+          c_.error(n->mark, m.path("weights"),
+                   "expected at least one weight > 0 (the score is their weighted mean), got "
+                   "all zero");
+        }
+      }
+    }
+    if (const DocNode* n = m.get("half_at")) {
+      MapReader h(c_, *n, m.path("half_at"), kScoreHalfKeys);
+      if (h.valid()) {
+        micros_field(h, "ttd", {.positive = true}, sc.ttd_half_at);
+        micros_field(h, "ttm", {.positive = true}, sc.ttm_half_at);
+        micros_field(h, "ttr", {.positive = true}, sc.ttr_half_at);
+        read_number_field(h, "writes_lost", kPositive, sc.writes_lost_half_at);
+        read_number_field(h, "records_exfiltrated", kPositive, sc.records_exfiltrated_half_at);
+      }
+    }
   }
 
   // {distribution, and its parameters}: fixed {value}, exponential {mean},

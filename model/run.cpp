@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "model/outcome.hpp"
+#include "model/score.hpp"
 
 namespace dreamsim::model {
 
@@ -27,6 +28,8 @@ Run::Run(const Scenario& scenario, const ctl::Procedures& procedures, RunOptions
       std::max(world_options.signals.ring_ticks, static_cast<size_t>(needed_ticks));
   world_ = std::make_unique<World>(scenario_, options_.seed, sim_, world_options);
   if (options_.controllers) host_ = std::make_unique<ControllerHost>(*world_, procedures_);
+  monitor_ = std::make_unique<ExpectationMonitor>(scenario_, *world_);
+  if (!monitor_->empty()) world_->set_tick_observer(monitor_.get());
 }
 
 Run::~Run() = default;
@@ -48,6 +51,11 @@ nlohmann::ordered_json Run::outcome() const {
     host_->annotate(out);
     out["procedures"] = {{"path", procedures_.path}, {"hash", procedures_.hash}};
   }
+  out["expectations"] = evaluate_expectations(scenario_, *world_, monitor_.get(),
+                                              host_ ? &host_->notes() : nullptr, out);
+  const Score score = score_outcome(out, procedures_.score);
+  out["score"] = score.value;
+  out["score_components"] = score.components;
   return out;
 }
 

@@ -15,6 +15,7 @@
 
 #include "controllers/procedures.hpp"
 #include "model/controller_host.hpp"
+#include "model/expectations.hpp"
 #include "model/scenario.hpp"
 #include "model/world.hpp"
 #include "sim/simulation.hpp"
@@ -46,8 +47,10 @@ class Run {
   uint64_t trace_hash() const { return sim_.trace().value(); }
 
   // The outcome.json document (model/outcome.hpp), with what the
-  // controllers add (ControllerHost::annotate) and the procedures' path and
-  // hash. Call after execute().
+  // controllers add (ControllerHost::annotate), the procedures' path and
+  // hash, the scenario's expectations judged (model/expectations.hpp) and
+  // the score (model/score.hpp). Call after execute(). Whether every
+  // expectation held: expectations_passed(outcome()).
   nlohmann::ordered_json outcome() const;
 
  private:
@@ -57,6 +60,8 @@ class Run {
   sim::Simulation sim_;
   std::unique_ptr<World> world_;
   std::unique_ptr<ControllerHost> host_;
+  // Watches the `always` and `eventually` expectations at every tick.
+  std::unique_ptr<ExpectationMonitor> monitor_;
   bool executed_ = false;
 };
 

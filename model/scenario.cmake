@@ -3,6 +3,8 @@
 # dependency graph.
 add_library(dreamsim_model_scenario STATIC
   ${CMAKE_CURRENT_LIST_DIR}/scenario.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/expectation.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/expectations_loader.cpp
   ${CMAKE_CURRENT_LIST_DIR}/scenario_document.cpp
   ${CMAKE_CURRENT_LIST_DIR}/scenario_loader.cpp
   ${CMAKE_CURRENT_LIST_DIR}/schema_reader.cpp

@@ -21,6 +21,8 @@
 //   loaded and validated with the scenario (model/procedures_loader.hpp).
 // - Scenario::deployments, the file's `deployments`: new versions rolled out
 //   by the deployment controller (issue 5).
+// - Scenario::expectations holds validated Expectation structs (the language
+//   of model/expectation.hpp) instead of the JSON kept as written.
 #pragma once
 
 #include <cstdint>
@@ -31,6 +33,7 @@
 #include <nlohmann/json.hpp>
 
 #include "controllers/procedures.hpp"
+#include "model/expectation.hpp"
 #include "sim/time.hpp"
 
 namespace dreamsim::model {
@@ -239,7 +242,9 @@ struct Scenario {
   // `dreamsim run --procedures FILE` overrides both.
   std::optional<ctl::Procedures> procedures_loaded;
   StartupMode startup = StartupMode::kNone;
-  nlohmann::json expectations = nlohmann::json::array();  // kept for the scenario-library issue
+  // What the run must show, in file order (a `metrics` item gives one
+  // expectation per bound); judged by model/expectations.hpp.
+  std::vector<Expectation> expectations;
 };
 
 const char* to_string(FaultKind kind);

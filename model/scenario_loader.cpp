@@ -13,6 +13,7 @@
 #include <system_error>
 #include <utility>
 
+#include "model/expectations_loader.hpp"
 #include "model/procedures_loader.hpp"
 #include "model/schema_reader.hpp"
 #include "model/topology.hpp"
@@ -1521,7 +1522,7 @@ class Loader {
       c_.error(n->mark, "expectations", "expected a list of expectations, got " + describe(*n));
       return;
     }
-    s_.expectations = to_json(*n);
+    read_expectation_list(c_, *n, s_);
   }
 
   // --- shared field readers ------------------------------------------------

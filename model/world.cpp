@@ -528,6 +528,7 @@ void World::on_tick() {
   pass_up(tick_s);
   if (!deployments_.empty()) measure_deployments();
   finish_tick(tick_s);
+  if (tick_observer_ != nullptr) tick_observer_->after_tick(tick_index_);
 
   ++tick_index_;
   if (tick_index_ < total_ticks_) schedule_tick(Time::from_micros(tick_index_ * tick_.us()));

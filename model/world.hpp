@@ -262,6 +262,17 @@ struct WorldMetrics {
   int64_t ooms = 0;
 };
 
+// Called by the world at the end of every tick, after the tick's signals are
+// committed and its metrics counted, with the tick's index (tick k covers
+// [k x tick, (k + 1) x tick)). For checks that must see every tick, such as
+// the `always` expectations (model/expectations.hpp); an observer must not
+// change the world and should not allocate.
+class TickObserver {
+ public:
+  virtual ~TickObserver() = default;
+  virtual void after_tick(int64_t tick) = 0;
+};
+
 class World {
  public:
   // Retries beyond this count are clamped: four retries (five attempts) is
@@ -308,6 +319,15 @@ class World {
   std::vector<CheckFailure> failing_checks(Time t) const;
   DataStoreStatus data_store_status(size_t store) const;
   bool agent_quarantined(size_t agent) const { return agent_quarantined_[agent] != 0; }
+  // The switches as the actuators left them (for expectations and reports).
+  bool kill_switch_on() const { return kill_switch_; }
+  bool safe_mode_on() const { return safe_mode_; }
+  bool write_drain_on() const { return write_drain_; }
+  double entry_admission() const { return admission_; }
+  // Disabled by safe mode (a non-core service) or by its module.
+  bool service_disabled(size_t service) const { return svc_[pos_[service]].disabled != 0; }
+  // At most one observer, called at the end of every tick; null removes it.
+  void set_tick_observer(TickObserver* observer) { tick_observer_ = observer; }
   // Records per second being read out through `agent` right now (by the
   // compromised agent itself, or by an attacker holding its key); 0 when
   // nothing is being exfiltrated through it.
@@ -588,6 +608,7 @@ class World {
   double tick_withheld_ = 0.0;  // ... turned away on purpose (all of them, today)
   uint64_t tick_digest_ = 0;
   std::map<std::pair<int, uint64_t>, std::unique_ptr<QuantileTable>> tables_;
+  TickObserver* tick_observer_ = nullptr;
 };
 
 }  // namespace dreamsim::model

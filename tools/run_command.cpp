@@ -5,10 +5,11 @@
 // writes DIR/outcome.json. --no-controllers runs "what happens if nobody
 // acts".
 //
-// Exit codes (DESIGN.md): 0 when every expectation is met (until the scenario
-// issue evaluates expectations, that is every completed run), 2 on bad input:
-// a scenario or procedures file the loader rejects (every problem is
-// printed, one per line), an output directory that cannot be written.
+// Exit codes (DESIGN.md): 0 when every expectation is met, 1 when one failed
+// (the failed ones are printed with their evidence, and the command that
+// replays the run), 2 on bad input: a scenario or procedures file the loader
+// rejects (every problem is printed, one per line), an output directory that
+// cannot be written.
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -16,7 +17,9 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "model/expectations.hpp"
 #include "model/outcome.hpp"
 #include "model/procedures_loader.hpp"
 #include "model/run.hpp"
@@ -85,13 +88,28 @@ void print_summary(const model::World& world, const std::string& procedures) {
   }
 }
 
+void print_expectations(const nlohmann::ordered_json& outcome) {
+  const nlohmann::ordered_json& list = outcome["expectations"];
+  std::printf("  expectations         %zu\n", list.size());
+  for (const nlohmann::ordered_json& r : list) {
+    const nlohmann::ordered_json& passed = r["passed"];
+    const char* mark = passed.is_boolean() ? (passed.get<bool>() ? "ok  " : "FAIL")
+                       : r.value("reached", false) ? "seen" : "----";
+    std::printf("    %s %s: %s\n", mark, r["text"].get<std::string>().c_str(),
+                r["evidence"].get<std::string>().c_str());
+  }
+  if (outcome["score"].is_number()) {
+    std::printf("  score                %.1f\n", outcome["score"].get<double>());
+  }
+}
+
 }  // namespace
 
 void add_run_command(CLI::App& app, int* exit_code) {
   auto params = std::make_shared<RunParams>();
   CLI::App* sub = app.add_subcommand(
       "run",
-      "run a scenario with no controllers and write outcome.json; exit 0 when every "
+      "run a scenario and write outcome.json; exit 0 when every "
       "expectation is met, 1 when one failed, 2 on bad input");
   sub->add_option("SCENARIO", params->scenario, "scenario file (.yaml, .yml or .json)")
       ->required();
@@ -148,7 +166,20 @@ void add_run_command(CLI::App& app, int* exit_code) {
       std::printf("  outcome              %s\n",
                   (std::filesystem::path(params->out) / "outcome.json").string().c_str());
     }
-    *exit_code = kExitOk;
+    print_expectations(outcome);
+    if (model::expectations_passed(outcome)) {
+      *exit_code = kExitOk;
+      return;
+    }
+    std::fflush(stdout);
+    const std::vector<std::string> failed = model::failed_expectations(outcome);
+    std::fprintf(stderr, "dreamsim run: %zu %s failed:\n", failed.size(),
+                 failed.size() == 1 ? "expectation" : "expectations");
+    for (const std::string& f : failed) std::fprintf(stderr, "  %s\n", f.c_str());
+    std::string replay = model::replay_command(params->scenario, options.seed, procedures.path);
+    if (params->no_controllers) replay += " --no-controllers";
+    std::fprintf(stderr, "replay: %s\n", replay.c_str());
+    *exit_code = kExitFailed;
   });
 }
 

@@ -2,9 +2,11 @@
 # Sets up a fresh machine, builds dreamsim (Release) and runs the default
 # scenario suite, writing each run's outcome.json under out/<scenario>/.
 #
-# Until the scenario library of issue 7 exists, the suite is the example
-# scenarios in scenarios/examples/ with the default procedures, plus the PHOLD
-# engine benchmark (out/phold.txt).
+# The suite is the scenario library (scenarios/library/, every expectation
+# must hold) and the example scenarios (scenarios/examples/), each with its
+# own procedures (the defaults unless it names a file), plus the PHOLD engine
+# benchmark (out/phold.txt). It exits 1 when a run fails an expectation; each
+# failure prints the command that replays it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,7 +17,8 @@ cmake --build build -j "$jobs" --target dreamsim phold_reference
 
 mkdir -p out
 status=0
-for scenario in scenarios/examples/*.yaml scenarios/examples/*.json; do
+for scenario in scenarios/library/*.yaml scenarios/library/*.json \
+                scenarios/examples/*.yaml scenarios/examples/*.json; do
   [ -e "$scenario" ] || continue
   name=$(basename "${scenario%.*}")
   echo "== $scenario"

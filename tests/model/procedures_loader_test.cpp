@@ -50,7 +50,8 @@ static_assert(sizeof(ctl::DeploymentProcedures) == 152, "new deployment field: r
 static_assert(sizeof(ctl::JudgeConfig) == 56, "new judge field: read it, dump it");
 static_assert(sizeof(ctl::JudgeMetric) == 72, "new judge metric field: read it, dump it");
 static_assert(sizeof(ctl::RecoveryProcedures) == 80, "new recovery field: read it, dump it");
-static_assert(sizeof(ctl::Procedures) == 688, "new procedures section: read it, dump it");
+static_assert(sizeof(ctl::ScoreProcedures) == 112, "new score field: read it, dump it");
+static_assert(sizeof(ctl::Procedures) == 800, "new procedures section: read it, dump it");
 #endif
 
 json dump(const ctl::Thresholds& t) { return {{"p0", t.p0}, {"p1", t.p1}, {"p2", t.p2}}; }
@@ -155,6 +156,22 @@ json dump(const ctl::Procedures& p) {
         {"integrity_check_interval", r.integrity_check_interval},
         {"integrity_verify_after", r.integrity_verify_after},
         {"restore_limit", r.restore_limit}}},
+      {"score",
+       {{"weights",
+         {{"detection", p.score.weights.detection},
+          {"mitigation", p.score.weights.mitigation},
+          {"recovery", p.score.weights.recovery},
+          {"availability", p.score.weights.availability},
+          {"data", p.score.weights.data},
+          {"security", p.score.weights.security},
+          {"alert_quality", p.score.weights.alert_quality},
+          {"response", p.score.weights.response},
+          {"expectations", p.score.weights.expectations}}},
+        {"ttd_half_at", p.score.ttd_half_at},
+        {"ttm_half_at", p.score.ttm_half_at},
+        {"ttr_half_at", p.score.ttr_half_at},
+        {"writes_lost_half_at", p.score.writes_lost_half_at},
+        {"records_exfiltrated_half_at", p.score.records_exfiltrated_half_at}}},
   };
 }
 
@@ -365,6 +382,22 @@ TEST(ProceduresLoader, EveryFieldOfTheFileIsRead) {
         {"integrity_check_interval", 900000000},
         {"integrity_verify_after", 30000000},
         {"restore_limit", 2}}},
+      {"score",
+       {{"weights",
+         {{"detection", 20.0},
+          {"mitigation", 10.0},
+          {"recovery", 5.0},
+          {"availability", 30.0},
+          {"data", 5.0},
+          {"security", 15.0},
+          {"alert_quality", 8.0},
+          {"response", 2.0},
+          {"expectations", 1.0}}},
+        {"ttd_half_at", 120000000},
+        {"ttm_half_at", 600000000},
+        {"ttr_half_at", 1800000000},
+        {"writes_lost_half_at", 10.0},
+        {"records_exfiltrated_half_at", 1000.0}}},
   };
   EXPECT_EQ(dump(p), expected) << json::diff(expected, dump(p)).dump(1);
 }
@@ -572,7 +605,7 @@ const BadCase kCases[] = {
       "marginal_score is marginal"}},
     {"comments_only.yaml",
      {"comments_only.yaml: the file is empty; expected a mapping of procedures sections "
-      "(alerting, startup, incident, deployment, recovery); write {} for the seed's procedures"}},
+      "(alerting, startup, incident, deployment, recovery, score); write {} for the seed's procedures"}},
     {"distribution_parameter_of_other.yaml",
      {"distribution_parameter_of_other.yaml:5:5: incident.operator_delay.sigma: field 'sigma' "
       "does not apply to the distribution 'fixed' (it applies to lognormal; the fixed "
@@ -591,7 +624,7 @@ const BadCase kCases[] = {
       "as \"30s\" or \"5m\", got the bare number 60; add a unit (us, ms, s, m, h, d)"}},
     {"empty.yaml",
      {"empty.yaml: the file is empty; expected a mapping of procedures sections (alerting, "
-      "startup, incident, deployment, recovery); write {} for the seed's procedures"}},
+      "startup, incident, deployment, recovery, score); write {} for the seed's procedures"}},
     {"field_at_top_level.yaml",
      {"field_at_top_level.yaml:2:1: evaluation_interval: field 'evaluation_interval' belongs in "
       "the 'alerting' section, not at the top level"}},
@@ -682,7 +715,7 @@ const BadCase kCases[] = {
       "(0, 1], got 95"}},
     {"top_level_list.yaml",
      {"top_level_list.yaml:1:1: expected a mapping of procedures sections at the top level "
-      "(alerting, startup, incident, deployment, recovery), got a list"}},
+      "(alerting, startup, incident, deployment, recovery, score), got a list"}},
     {"two_documents.yaml",
      {"two_documents.yaml:3:1: the file holds 2 YAML documents; a procedures file holds exactly "
       "one (remove the '---')"}},
@@ -693,12 +726,21 @@ const BadCase kCases[] = {
      {"unknown_key_no_suggestion.yaml:2:3: incident.pager: unknown field 'pager' (known fields: "
       "operator_delay, response_limits, safe_mode_exit_after, recovery_check_interval, "
       "p2_monitoring, deploy_blame_window, exfiltration_rps, key_rotation_time)"}},
+    {"score_half_at_zero.yaml",
+     {"score_half_at_zero.yaml:2:24: score.weights.detection: expected a number >= 0, got -1",
+      "score_half_at_zero.yaml:2:28: score.weights.availabilty: unknown field 'availabilty'; did "
+      "you mean 'availability'?",
+      "score_half_at_zero.yaml:3:18: score.half_at.ttd: expected a duration > 0, got '0s'",
+      "score_half_at_zero.yaml:3:35: score.half_at.writes_lost: expected a number > 0, got 0"}},
+    {"score_weights_all_zero.yaml",
+     {"score_weights_all_zero.yaml:4:5: score.weights: expected at least one weight > 0 (the "
+      "score is their weighted mean), got all zero"}},
     {"unknown_key_typo.yaml",
      {"unknown_key_typo.yaml:2:3: alerting.evalution_interval: unknown field "
       "'evalution_interval'; did you mean 'evaluation_interval'?"}},
     {"unknown_section.yaml",
      {"unknown_section.yaml:1:1: alerts: unknown field 'alerts' (known fields: alerting, "
-      "startup, incident, deployment, recovery)"}},
+      "startup, incident, deployment, recovery, score)"}},
     {"yaml_syntax_error.yaml",
      {"yaml_syntax_error.yaml:4:8: YAML syntax error: end of map flow not found"}},
     {"yes_is_not_boolean.yaml",
@@ -895,7 +937,7 @@ TEST(ValidateProcedures, AFileOfNeitherKindNamesTheKeysOfBoth) {
                 "'servces'? (a scenario has 'services' (and name, description, seed, duration, "
                 "tick, environment, data_stores, agents, load, noise, faults, procedures, "
                 "startup, expectations, deployments); a procedures file has only the sections alerting, "
-                "startup, incident, deployment, recovery)\n" +
+                "startup, incident, deployment, recovery, score)\n" +
                 file.string() + ": 1 problem\n");
   // A scenario field without services is a scenario that lacks them; a
   // section with an unknown key is procedures with an unknown key.

@@ -116,6 +116,34 @@ const BadCase kCases[] = {
     {"empty.yaml", {{"empty.yaml: the file is empty; expected a scenario mapping"}}},
     {"empty_services.yaml",
      {{"empty_services.yaml:2:11: services: expected at least one service, got an empty list"}}},
+    {"expectation_not_a_mapping.yaml",
+     {{"expectation_not_a_mapping.yaml:5:5: expectations[0]: expected a mapping led by one of "
+       "alert, no_alert, action, no_action, metrics, always, eventually, reachable (e.g. '- "
+       "alert: P1' or '- metrics: {writes_lost: 0}'), got the string \"P1 alert on api within "
+       "2m\""},
+      {"expectation_not_a_mapping.yaml:6:5: expectations[1]: one expectation per list item: this "
+       "one has both 'alert' and 'no_alert' (start another item with '- ')"}}},
+    {"expectation_unknown_names.yaml",
+     {{"expectation_unknown_names.yaml:11:13: expectations[0].signal: unknown alert signal "
+       "'latency_p59'; did you mean 'latency_p95'?"},
+      {"expectation_unknown_names.yaml:12:14: expectations[0].service: unknown service or agent "
+       "'apii'; did you mean 'api'? (known: db, api, system)"},
+      {"expectation_unknown_names.yaml:13:13: expectations[1].action: unknown action kind "
+       "'rolback'; did you mean 'rollback'?"},
+      {"expectation_unknown_names.yaml:14:15: expectations[2].metrics.writes_lots: unknown field "
+       "'writes_lots'; did you mean 'writes_lost'?"},
+      {"expectation_unknown_names.yaml:14:38: expectations[2].metrics.ttr_s: expected a number, "
+       "or a comparison such as '<= 1800' (==, !=, <, <=, >, >=), got 'soon'"},
+      {"expectation_unknown_names.yaml:15:13: expectations[3].always: unknown invariant "
+       "'nothing_bad' (one of: no_request_served_under_kill_switch, "
+       "no_record_leaves_after_quarantine, no_write_lost_under_write_drain)"},
+      {"expectation_unknown_names.yaml:16:17: expectations[4].eventually: unknown condition "
+       "'all_healthy'"},
+      {"expectation_unknown_names.yaml:18:20: expectations[5].after.fault: no fault of this "
+       "scenario is bad_deploy (its faults: crash on api)"},
+      {"expectation_unknown_names.yaml:19:5: expectations[6]: an expectation is led by one of "
+       "alert, no_alert, action, no_action, metrics, always, eventually, reachable, and this one "
+       "has none"}}},
     {"expectations_not_list.yaml",
      {{"expectations_not_list.yaml:8:3: expectations: expected a list of expectations, got a "
        "mapping"}}},
