@@ -1717,7 +1717,8 @@ double measure_errors(sim::Rng& rng, double n, double p) {
 // request at all (NaN: no sample). CPU saturation per version is the
 // service's, split by the versions' work per request, with a gauge's 2 %
 // noise. The draws come from a stream per deployment, so deployments never
-// shift the world's other noise.
+// shift the world's other noise. Nothing is measured at weight 1 (no
+// baseline is left), though the requests still count.
 void World::measure_deployments() {
   for (size_t d = 0; d < deployments_.size(); ++d) {
     DeploymentStatus& st = deployments_[d];
@@ -1729,6 +1730,9 @@ void World::measure_deployments() {
     if (!st.first_traffic) st.first_traffic = sim_->now();
     const double served = svc_[v].served;
     st.requests += served * w;
+    // At weight 1 there is no baseline left to compare with: a promoted
+    // version is counted, not measured.
+    if (w >= 1.0) continue;
 
     sim::Rng& rng = measure_rng_[d];
     VersionMeasure m;

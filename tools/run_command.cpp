@@ -103,6 +103,20 @@ void print_expectations(const nlohmann::ordered_json& outcome) {
   }
 }
 
+// The deployments of the run, one line each, from its outcome.
+void print_deployments(const nlohmann::ordered_json& outcome) {
+  const auto it = outcome.find("deployments");
+  if (it == outcome.end() || it->empty()) return;
+  std::printf("  deployments          %zu\n", it->size());
+  for (const auto& d : *it) {
+    const double exposed = d.value("users_exposed", 0.0);
+    std::printf("    %-16s %-8s %-8s %-11s users exposed %.0f: %s\n",
+                d.value("service", "").c_str(), d.value("version", "").c_str(),
+                d.value("strategy", "").c_str(), d.value("result", "").c_str(), std::round(exposed),
+                d.value("reason", "").c_str());
+  }
+}
+
 }  // namespace
 
 void add_run_command(CLI::App& app, int* exit_code) {
@@ -160,6 +174,7 @@ void add_run_command(CLI::App& app, int* exit_code) {
                                                        : procedures.path + " " + procedures.hash);
     print_summary(run.world(), procedures_text);
     const nlohmann::ordered_json outcome = run.outcome();
+    print_deployments(outcome);
     if (!params->out.empty()) {
       const std::string error = model::write_outcome(params->out, outcome);
       if (!error.empty()) throw InputError("--out: " + error);

@@ -183,6 +183,31 @@ TEST(DeploymentRun, AnAlertRollsBackOnceAndTheIncidentRunbookDoesNotRollBackAgai
   EXPECT_FALSE(r.outcome["incidents"].empty());  // the page still opened an incident
 }
 
+TEST(DeploymentRun, TheIncidentRunbookBlamesADeploymentInProgressAndItIsRolledBackOnce) {
+  // With rollback on alert off, the page goes to the incident runbook, which
+  // finds the deployment in progress among the recent deploys and rolls it
+  // back; the deployment controller sees its version gone and stops.
+  ctl::Procedures p;
+  p.deployment.canary_steps = {{0.5, 20 * ctl::kMinute}, {1.0, 0}};
+  p.deployment.rollback_on_alert = false;
+  const Scenario sc = load_text(shop("error_rate: 0.1"));
+  const Played r = play(sc, 1, p);
+  const Json& d = r.outcome["deployments"][0];
+  EXPECT_EQ(d["result"], "rolled_back");
+  EXPECT_EQ(d["rolled_back_by"], "another controller");
+  EXPECT_EQ(count(r, "rollback"), 1);
+  for (const ActionRecord& a : r.actions) {
+    if (a.kind == "rollback") {
+      EXPECT_EQ(a.controller, "incident");
+      EXPECT_NE(a.reason.find("version v2"), std::string::npos) << a.reason;
+    }
+  }
+  EXPECT_EQ(r.outcome["incidents"][0]["diagnosis"], "deploy");
+  // Rolled back before the step's judgement was due.
+  EXPECT_LT(d["time_to_rollback_s"].get<double>(), 20 * 60.0);
+  EXPECT_TRUE(d["steps"][0]["judgements"].empty());
+}
+
 TEST(DeploymentRun, FailedPreDeploymentCheckAbortsWithItsReason) {
   const Scenario sc = load_text(shop("latency_factor: 3, tests_passed: false"));
   const Played r = play(sc, 1);
