@@ -202,6 +202,50 @@ struct ScoreProcedures {
   double records_exfiltrated_half_at = 10000.0;
 };
 
+// DetectorGeneratorCore (controllers/detectors.hpp): the numbers of the
+// research notes' recommendation (shared/research/algorithms.md, 1.9); the
+// seed names the knobs (eps, z-score gates, top 100, immune memory, sync
+// across nodes) but gives no numbers.
+//
+// Which detectors alert. kFull is the stack; the others are the ablations
+// that `dreamsim eval` compares it with on the same seeds.
+enum class DetectorMode {
+  kFull,         // |z| >= z_hard, CUSUM and the V-detector repertoire
+  kZScore,       // |z| >= z_hard only
+  kCusum,        // CUSUM only
+  kNearestSelf,  // gated ticks farther than eps from every self sample (Stibor's self detector)
+};
+
+struct DetectorProcedures {
+  bool enabled = true;
+  DetectorMode mode = DetectorMode::kFull;
+  // Detectors read the golden signals at the alerting evaluation interval,
+  // not every tick: one feature vector per service per interval.
+  Micros evaluation_interval = 10 * kSecond;
+  Micros baseline_window = 1 * kHour;   // median and MAD over this
+  Micros baseline_refresh = 1 * kMinute;
+  Micros warmup = 30 * kMinute;         // baseline before the first training
+  double z_gate = 2.0;   // negative selection runs only where some |z| reaches this
+  double z_hard = 5.0;   // one signal this far off alerts on its own
+  double cusum_k = 0.5;  // CUSUM on z: slack (half the shift to catch)
+  double cusum_h = 5.0;  // CUSUM alarm level
+  double eps = 0.08;     // self radius in the unit cube (about 1 sigma)
+  double z_max = 6.0;    // z of +-z_max maps to the faces of the unit cube
+  double coverage = 0.99;     // stop after 1/(1 - coverage) covered candidates in a row
+  int max_detectors = 1000;   // per node
+  int max_attempts = 100000;  // candidates per generation
+  double min_radius = 0.01;   // smaller detectors are dropped
+  int self_sample = 512;      // self vectors kept for training
+  int activation_matches = 3;             // a naive detector activates after this many
+  Micros activation_window = 1 * kMinute;  // ... matches within this
+  Micros confirm_window = 2 * kMinute;    // costimulation must come within this
+  Micros resolve_after = 2 * kMinute;     // a detector alert resolves after this quiet
+  int nodes = 3;                          // detector nodes, each its own repertoire
+  Micros sync_interval = 1 * kHour;       // nodes share immune memory this often
+  int memory_size = 100;                  // top detectors kept as immune memory
+  double eps_flag_rate = 0.005;  // maintenance: eps flags at most this share of self
+};
+
 struct Procedures {
   std::string path;  // the file it came from, or "" for the built-in defaults
   std::string hash;  // of the file's bytes, 16 hex digits
@@ -211,6 +255,7 @@ struct Procedures {
   DeploymentProcedures deployment;
   RecoveryProcedures recovery;
   ScoreProcedures score;
+  DetectorProcedures detectors;
 };
 
 }  // namespace dreamsim::ctl

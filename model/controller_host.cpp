@@ -4,6 +4,9 @@
 #include <cmath>
 #include <limits>
 
+#include "model/detection_eval.hpp"
+#include "sim/trace.hpp"
+
 namespace dreamsim::model {
 namespace {
 
@@ -456,7 +459,8 @@ ControllerHost::ControllerHost(World& world, const ctl::Procedures& procedures)
       actuators_(
           std::make_unique<Actuators>(world, *switches_, procedures.incident.key_rotation_time)),
       recorder_(std::make_unique<Recorder>(world)),
-      random_incident_(std::make_unique<Random>(world.seed(), "ctl/incident")) {
+      random_incident_(std::make_unique<Random>(world.seed(), "ctl/incident")),
+      random_detectors_(std::make_unique<Random>(world.seed(), "ctl/detectors")) {
   const ctl::Ports ports{*clock_, *telemetry_, *actuators_, *recorder_, *random_incident_};
   alerting_ = std::make_unique<ctl::AlertingController>(ports, procedures_.alerting);
   control_ = std::make_unique<ctl::ControlController>(ports);
@@ -484,6 +488,21 @@ ControllerHost::ControllerHost(World& world, const ctl::Procedures& procedures)
   startup_ = std::make_unique<ctl::StartupController>(
       ports, ctl::with_p2_limits(procedures_.startup, procedures_.alerting),
       [alerting] { return alerting->worst_severity(); });
+  if (procedures_.detectors.enabled) {
+    const ctl::Ports detector_ports{*clock_, *telemetry_, *actuators_, *recorder_,
+                                    *random_detectors_};
+    detectors_ = std::make_unique<ctl::DetectorController>(detector_ports, procedures_.detectors);
+    // Golden-signal pages costimulate detector activations; detector pages
+    // go to the incident runbook like golden-signal ones.
+    ctl::DetectorController* detectors = detectors_.get();
+    alerting_->subscribe([detectors](const ctl::Alert& a, ctl::AlertingController::Event e) {
+      detectors->on_golden_alert(a, e);
+    });
+    ctl::IncidentController* incident = incident_.get();
+    detectors_->subscribe([incident](const ctl::Alert& a, ctl::AlertingController::Event e) {
+      incident->on_alert(a, e);
+    });
+  }
 }
 
 ControllerHost::~ControllerHost() = default;
@@ -499,11 +518,17 @@ void ControllerHost::start(StartupMode startup) {
   deployment_->start();
   if (startup == StartupMode::kNone) {
     alerting_->start();
+    if (detectors_) detectors_->start();
     return;
   }
-  // A start-up is a maintenance window: alerting starts when it is over.
+  // A start-up is a maintenance window: alerting and the detectors start
+  // when it is over.
   ctl::AlertingController* alerting = alerting_.get();
-  startup_->subscribe([alerting](const ctl::StartupReport&) { alerting->start(); });
+  ctl::DetectorController* detectors = detectors_.get();
+  startup_->subscribe([alerting, detectors](const ctl::StartupReport&) {
+    alerting->start();
+    if (detectors) detectors->start();
+  });
   startup_->start(startup == StartupMode::kMinimal);
 }
 
@@ -521,6 +546,61 @@ Json seconds_or_null(std::optional<int64_t> us) {
 // A fault "owns" the alerts and actions from its effect until this long after
 // it ends: the alert's window plus its hysteresis.
 constexpr int64_t kFaultGraceUs = 15 * 60 * 1000000LL;
+
+double round6(double v) { return std::round(v * 1e6) / 1e6; }
+
+Json detector_json(const ctl::Detector& d) {
+  Json c = Json::array();
+  for (int f = 0; f < ctl::kFeatureCount; ++f) c.push_back(round6(d.sphere.center(f)));
+  return Json{{"id", d.name()},       {"state", ctl::to_string(d.state)},
+              {"center", std::move(c)}, {"radius", round6(d.sphere.radius)},
+              {"score", round6(d.score)}, {"tp", d.tp},
+              {"fp", d.fp},             {"activations", d.activations}};
+}
+
+// The repertoire and its alerts: getDetectors (counts), the top 10 by score,
+// getAlerts with the seed's severity words.
+Json detectors_json(const ctl::DetectorController& c) {
+  Json j;
+  const ctl::DetectorStats& s = c.stats();
+  const std::vector<ctl::Detector> all = c.detectors();
+  int memory = 0;
+  for (const ctl::Detector& d : all) memory += d.state == ctl::DetectorState::kMemory ? 1 : 0;
+  j["trained"] = c.trained();
+  j["eps"] = round6(c.eps());
+  j["z_gate"] = round6(c.z_gate());
+  j["self_vectors"] = c.self_size();
+  j["active"] = all.size();
+  j["memory"] = memory;
+  j["repertoire_hash"] = sim::format_hash(c.repertoire_hash());
+  j["evaluations"] = s.evaluations;
+  j["gated"] = s.gated;
+  j["matches"] = s.matches;
+  j["activations"] = s.activations;
+  j["confirmed"] = s.confirmed;
+  j["unconfirmed"] = s.unconfirmed;
+  j["trainings"] = s.trainings;
+  j["syncs"] = s.syncs;
+  j["generation_attempts"] = s.generation_attempts;
+  Json top = Json::array();
+  for (const ctl::Detector& d : c.top(10)) top.push_back(detector_json(d));
+  j["top"] = std::move(top);
+  Json alerts = Json::array();
+  for (const ctl::DetectorAlert& a : c.alerts()) {
+    alerts.push_back(Json{
+        {"severity", a.severity},
+        {"page", a.alert.severity},
+        {"method", a.method},
+        {"signal", a.alert.signal},
+        {"service", a.alert.service},
+        {"detector", a.detector != 0 ? Json(ctl::detector_name(a.detector)) : Json(nullptr)},
+        {"fired_at_s", static_cast<double>(a.alert.fired_at) / 1e6},
+        {"resolved_at_s",
+         a.resolved_at >= 0 ? Json(static_cast<double>(a.resolved_at) / 1e6) : Json(nullptr)}});
+  }
+  j["alerts"] = std::move(alerts);
+  return j;
+}
 
 }  // namespace
 
@@ -726,6 +806,8 @@ void ControllerHost::annotate(nlohmann::ordered_json& outcome) const {
 
   annotate_recovery(outcome);
 
+  outcome["detection"] = detection_json(world_);
+  if (detectors_) outcome["detectors"] = detectors_json(*detectors_);
   Json notes = Json::array();
   for (const NoteRecord& n : recorder_->notes()) {
     notes.push_back(Json{{"at_s", n.at.seconds_f()}, {"controller", n.controller}, {"what", n.what}});

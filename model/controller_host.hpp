@@ -24,6 +24,7 @@
 
 #include "controllers/alerting.hpp"
 #include "controllers/deployment.hpp"
+#include "controllers/detectors.hpp"
 #include "controllers/incident.hpp"
 #include "controllers/recovery.hpp"
 #include "controllers/startup.hpp"
@@ -62,6 +63,9 @@ class ControllerHost {
   const ctl::RecoveryController& recovery() const { return *recovery_; }
   const ctl::StartupController* startup() const { return startup_.get(); }
   const ctl::DeploymentController& deployment() const { return *deployment_; }
+  // Null when the procedures switch the detectors off.
+  const ctl::DetectorController* detectors() const { return detectors_.get(); }
+  ctl::DetectorController* detectors() { return detectors_.get(); }
   const std::vector<NoteRecord>& notes() const;
 
   // Adds what the controllers know to a run's outcome.json: the metrics
@@ -82,6 +86,10 @@ class ControllerHost {
   // metrics.rto_s the longest onset-to-restored time over the run's data
   // recoveries (null when nothing was restored; a recovery that gave up or
   // was still running at the end counts to the end of the run).
+  //
+  // `detection`: precision, recall, delay, false alerts per day and NAB per
+  // alert source (model/detection_eval.hpp); `detectors`: the repertoire and
+  // its alerts.
   void annotate(nlohmann::ordered_json& outcome) const;
 
  private:
@@ -103,6 +111,7 @@ class ControllerHost {
   std::unique_ptr<Actuators> actuators_;
   std::unique_ptr<Recorder> recorder_;
   std::unique_ptr<Random> random_incident_;
+  std::unique_ptr<Random> random_detectors_;
   std::unique_ptr<ctl::AlertingController> alerting_;
   std::unique_ptr<ctl::ControlController> control_;
   std::unique_ptr<ctl::RecoveryController> recovery_;
@@ -110,6 +119,7 @@ class ControllerHost {
   std::unique_ptr<ctl::StartupController> startup_;
   std::unique_ptr<Random> random_deployment_;
   std::unique_ptr<ctl::DeploymentController> deployment_;
+  std::unique_ptr<ctl::DetectorController> detectors_;
 };
 
 }  // namespace dreamsim::model

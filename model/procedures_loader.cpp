@@ -22,7 +22,8 @@ using sim::Duration;
 // ---------------------------------------------------------------------------
 // The schema. Keys are listed in the order of the format (README.md).
 
-const Keys kSections = {"alerting", "startup", "incident", "deployment", "recovery", "score"};
+const Keys kSections = {"alerting", "startup", "incident", "deployment", "recovery", "score",
+                        "detectors"};
 const Keys kAlertingKeys = {"evaluation_interval", "window",           "for",
                             "resolve_after",       "traffic_baseline", "traffic_min_rps",
                             "per_service",         "system_wide",      "thresholds"};
@@ -65,16 +66,32 @@ const Keys kScoreWeightKeys = {"detection", "mitigation",    "recovery", "availa
                                "security",  "alert_quality", "response", "expectations"};
 const Keys kScoreHalfKeys = {"ttd", "ttm", "ttr", "writes_lost", "records_exfiltrated"};
 
+const Keys kDetectorKeys = {
+    "enabled",        "mode",          "evaluation_interval", "baseline_window",
+    "baseline_refresh", "warmup",      "z_gate",              "z_hard",
+    "cusum_k",        "cusum_h",       "eps",                 "z_max",
+    "coverage",       "max_detectors", "max_attempts",        "min_radius",
+    "self_sample",    "activation_matches", "activation_window", "confirm_window",
+    "resolve_after",  "nodes",         "sync_interval",       "memory_size",
+    "eps_flag_rate"};
+const Keys kDetectorModes = {"full", "zscore", "cusum", "nearest_self"};  // = ctl::DetectorMode order
 constexpr int kMaxHealthRetries = 100;
 constexpr int kMaxStepBacks = 1000;
 constexpr double kMaxSigma = 10.0;
 constexpr int kMaxRestartLimit = 1000;
+constexpr int kMaxDetectors = 100000;
+constexpr int kMaxAttempts = 10000000;
+constexpr int kMinSelfSample = 8;
+constexpr int kMaxSelfSample = 100000;
+constexpr int kMaxActivationMatches = 1000;
+constexpr int kMaxNodes = 64;
 
 const std::vector<std::pair<std::string_view, const Keys*>>& section_keys() {
   static const std::vector<std::pair<std::string_view, const Keys*>> kAll = {
       {"alerting", &kAlertingKeys},     {"startup", &kStartupKeys},
       {"incident", &kIncidentKeys},     {"deployment", &kDeploymentKeys},
-      {"recovery", &kRecoveryKeys},     {"score", &kScoreKeys}};
+      {"recovery", &kRecoveryKeys},     {"score", &kScoreKeys},
+      {"detectors", &kDetectorKeys}};
   return kAll;
 }
 
@@ -147,6 +164,7 @@ class ProceduresReader {
     if (const DocNode* n = section(top, "deployment")) read_deployment(*n);
     if (const DocNode* n = section(top, "recovery")) read_recovery(*n);
     if (const DocNode* n = section(top, "score")) read_score(*n);
+    if (const DocNode* n = section(top, "detectors")) read_detectors(*n);
     if (c_.count() > 0) return std::nullopt;
     return std::move(p_);
   }
@@ -674,6 +692,60 @@ class ProceduresReader {
     micros_field(m, "integrity_check_interval", {.positive = true}, r.integrity_check_interval);
     micros_field(m, "integrity_verify_after", {}, r.integrity_verify_after);
     int_field(m, "restore_limit", 1, kMaxRestartLimit, r.restore_limit);
+  }
+
+  // --- detectors -------------------------------------------------------------
+
+  void read_detectors(const DocNode& node) {
+    MapReader m(c_, node, "detectors", kDetectorKeys,
+                [](std::string_view key) { return other_section(key, "detectors"); });
+    if (!m.valid()) return;
+    ctl::DetectorProcedures& d = p_.detectors;
+    read_bool_field(m, "enabled", d.enabled);
+    if (const DocNode* n = m.get("mode")) {
+      if (auto k = read_enum(c_, *n, m.path("mode"), kDetectorModes, "detector mode")) {
+        d.mode = static_cast<ctl::DetectorMode>(*k);
+      }
+    }
+    micros_field(m, "evaluation_interval", {.positive = true}, d.evaluation_interval);
+    const bool window_ok = micros_field(m, "baseline_window", {.positive = true}, d.baseline_window);
+    micros_field(m, "baseline_refresh", {.positive = true}, d.baseline_refresh);
+    micros_field(m, "warmup", {}, d.warmup);
+    const bool gate_ok = read_number_field(m, "z_gate", kPositive, d.z_gate);
+    const bool hard_ok = read_number_field(m, "z_hard", kPositive, d.z_hard);
+    read_number_field(m, "cusum_k", kNonNegative, d.cusum_k);
+    read_number_field(m, "cusum_h", kPositive, d.cusum_h);
+    read_number_field(m, "eps", Range{0, true, 1, true}, d.eps);
+    read_number_field(m, "z_max", kPositive, d.z_max);
+    read_number_field(m, "coverage", Range{0, true, 1, true}, d.coverage);
+    int_field(m, "max_detectors", 0, kMaxDetectors, d.max_detectors);
+    int_field(m, "max_attempts", 1, kMaxAttempts, d.max_attempts);
+    read_number_field(m, "min_radius", Range{0, false, 1, true}, d.min_radius);
+    int_field(m, "self_sample", kMinSelfSample, kMaxSelfSample, d.self_sample);
+    int_field(m, "activation_matches", 1, kMaxActivationMatches, d.activation_matches);
+    micros_field(m, "activation_window", {.positive = true}, d.activation_window);
+    micros_field(m, "confirm_window", {.positive = true}, d.confirm_window);
+    micros_field(m, "resolve_after", {}, d.resolve_after);
+    int_field(m, "nodes", 1, kMaxNodes, d.nodes);
+    micros_field(m, "sync_interval", {.positive = true}, d.sync_interval);
+    int_field(m, "memory_size", 0, kMaxDetectors, d.memory_size);
+    read_number_field(m, "eps_flag_rate", kFraction, d.eps_flag_rate);
+    // The gate lets vectors through to negative selection below the level
+    // at which one signal alerts on its own; the other way round the
+    // repertoire would never see a vector that z_hard had not already paged.
+    if (gate_ok && hard_ok && d.z_gate >= d.z_hard) {
+      const DocNode* at = m.get("z_gate") != nullptr ? m.get("z_gate") : m.get("z_hard");
+      c_.error(at != nullptr ? at->mark : node.mark, m.path(m.get("z_gate") ? "z_gate" : "z_hard"),
+               "z_gate (" + number_text(d.z_gate) + ") must be below z_hard (" +
+                   number_text(d.z_hard) + ")");
+    }
+    if (window_ok && d.baseline_window < d.evaluation_interval) {
+      const DocNode* at = m.get("baseline_window");
+      c_.error(at != nullptr ? at->mark : node.mark, m.path("baseline_window"),
+               "expected at least the evaluation_interval (" +
+                   sim::format_duration(Duration::micros(d.evaluation_interval)) +
+                   "): the baseline needs one vector per interval");
+    }
   }
 
   // --- shared field readers --------------------------------------------------

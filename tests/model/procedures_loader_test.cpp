@@ -51,7 +51,8 @@ static_assert(sizeof(ctl::JudgeConfig) == 56, "new judge field: read it, dump it
 static_assert(sizeof(ctl::JudgeMetric) == 72, "new judge metric field: read it, dump it");
 static_assert(sizeof(ctl::RecoveryProcedures) == 80, "new recovery field: read it, dump it");
 static_assert(sizeof(ctl::ScoreProcedures) == 112, "new score field: read it, dump it");
-static_assert(sizeof(ctl::Procedures) == 800, "new procedures section: read it, dump it");
+static_assert(sizeof(ctl::DetectorProcedures) == 176, "new detectors field: read it, dump it");
+static_assert(sizeof(ctl::Procedures) == 976, "new procedures section: read it, dump it");
 #endif
 
 json dump(const ctl::Thresholds& t) { return {{"p0", t.p0}, {"p1", t.p1}, {"p2", t.p2}}; }
@@ -63,6 +64,7 @@ json dump(const ctl::Procedures& p) {
   const ctl::StartupProcedures& s = p.startup;
   const ctl::IncidentProcedures& i = p.incident;
   const ctl::RecoveryProcedures& r = p.recovery;
+  const ctl::DetectorProcedures& det = p.detectors;
   json grading = json::array();
   for (const ctl::GradingPhase& g : s.grading) {
     grading.push_back({{"fraction", g.fraction}, {"hold", g.hold}});
@@ -172,6 +174,32 @@ json dump(const ctl::Procedures& p) {
         {"ttr_half_at", p.score.ttr_half_at},
         {"writes_lost_half_at", p.score.writes_lost_half_at},
         {"records_exfiltrated_half_at", p.score.records_exfiltrated_half_at}}},
+      {"detectors",
+       {{"enabled", det.enabled},
+        {"mode", static_cast<int>(det.mode)},
+        {"evaluation_interval", det.evaluation_interval},
+        {"baseline_window", det.baseline_window},
+        {"baseline_refresh", det.baseline_refresh},
+        {"warmup", det.warmup},
+        {"z_gate", det.z_gate},
+        {"z_hard", det.z_hard},
+        {"cusum_k", det.cusum_k},
+        {"cusum_h", det.cusum_h},
+        {"eps", det.eps},
+        {"z_max", det.z_max},
+        {"coverage", det.coverage},
+        {"max_detectors", det.max_detectors},
+        {"max_attempts", det.max_attempts},
+        {"min_radius", det.min_radius},
+        {"self_sample", det.self_sample},
+        {"activation_matches", det.activation_matches},
+        {"activation_window", det.activation_window},
+        {"confirm_window", det.confirm_window},
+        {"resolve_after", det.resolve_after},
+        {"nodes", det.nodes},
+        {"sync_interval", det.sync_interval},
+        {"memory_size", det.memory_size},
+        {"eps_flag_rate", det.eps_flag_rate}}},
   };
 }
 
@@ -398,6 +426,32 @@ TEST(ProceduresLoader, EveryFieldOfTheFileIsRead) {
         {"ttr_half_at", 1800000000},
         {"writes_lost_half_at", 10.0},
         {"records_exfiltrated_half_at", 1000.0}}},
+      {"detectors",
+       {{"enabled", false},
+        {"mode", static_cast<int>(ctl::DetectorMode::kNearestSelf)},
+        {"evaluation_interval", 15000000},
+        {"baseline_window", 7200000000},
+        {"baseline_refresh", 120000000},
+        {"warmup", 3600000000},
+        {"z_gate", 2.5},
+        {"z_hard", 6.0},
+        {"cusum_k", 0.75},
+        {"cusum_h", 9.0},
+        {"eps", 0.1},
+        {"z_max", 5.0},
+        {"coverage", 0.95},
+        {"max_detectors", 500},
+        {"max_attempts", 20000},
+        {"min_radius", 0.02},
+        {"self_sample", 256},
+        {"activation_matches", 2},
+        {"activation_window", 120000000},
+        {"confirm_window", 300000000},
+        {"resolve_after", 300000000},
+        {"nodes", 2},
+        {"sync_interval", 1800000000},
+        {"memory_size", 50},
+        {"eps_flag_rate", 0.01}}},
   };
   EXPECT_EQ(dump(p), expected) << json::diff(expected, dump(p)).dump(1);
 }
@@ -605,7 +659,11 @@ const BadCase kCases[] = {
       "marginal_score is marginal"}},
     {"comments_only.yaml",
      {"comments_only.yaml: the file is empty; expected a mapping of procedures sections "
-      "(alerting, startup, incident, deployment, recovery, score); write {} for the seed's procedures"}},
+      "(alerting, startup, incident, deployment, recovery, score, detectors); write {} for the seed's procedures"}},
+    {"detectors_gate_above_hard.yaml",
+     {"detectors_gate_above_hard.yaml:2:11: detectors.z_gate: z_gate (5) must be below z_hard (4)",
+      "detectors_gate_above_hard.yaml:4:9: detectors.mode: unknown detector mode 'neural' (one "
+      "of: full, zscore, cusum, nearest_self)"}},
     {"distribution_parameter_of_other.yaml",
      {"distribution_parameter_of_other.yaml:5:5: incident.operator_delay.sigma: field 'sigma' "
       "does not apply to the distribution 'fixed' (it applies to lognormal; the fixed "
@@ -624,7 +682,7 @@ const BadCase kCases[] = {
       "as \"30s\" or \"5m\", got the bare number 60; add a unit (us, ms, s, m, h, d)"}},
     {"empty.yaml",
      {"empty.yaml: the file is empty; expected a mapping of procedures sections (alerting, "
-      "startup, incident, deployment, recovery, score); write {} for the seed's procedures"}},
+      "startup, incident, deployment, recovery, score, detectors); write {} for the seed's procedures"}},
     {"field_at_top_level.yaml",
      {"field_at_top_level.yaml:2:1: evaluation_interval: field 'evaluation_interval' belongs in "
       "the 'alerting' section, not at the top level"}},
@@ -715,7 +773,7 @@ const BadCase kCases[] = {
       "(0, 1], got 95"}},
     {"top_level_list.yaml",
      {"top_level_list.yaml:1:1: expected a mapping of procedures sections at the top level "
-      "(alerting, startup, incident, deployment, recovery, score), got a list"}},
+      "(alerting, startup, incident, deployment, recovery, score, detectors), got a list"}},
     {"two_documents.yaml",
      {"two_documents.yaml:3:1: the file holds 2 YAML documents; a procedures file holds exactly "
       "one (remove the '---')"}},
@@ -740,7 +798,7 @@ const BadCase kCases[] = {
       "'evalution_interval'; did you mean 'evaluation_interval'?"}},
     {"unknown_section.yaml",
      {"unknown_section.yaml:1:1: alerts: unknown field 'alerts' (known fields: alerting, "
-      "startup, incident, deployment, recovery, score)"}},
+      "startup, incident, deployment, recovery, score, detectors)"}},
     {"yaml_syntax_error.yaml",
      {"yaml_syntax_error.yaml:4:8: YAML syntax error: end of map flow not found"}},
     {"yes_is_not_boolean.yaml",
@@ -937,7 +995,7 @@ TEST(ValidateProcedures, AFileOfNeitherKindNamesTheKeysOfBoth) {
                 "'servces'? (a scenario has 'services' (and name, description, seed, duration, "
                 "tick, environment, data_stores, agents, load, noise, faults, procedures, "
                 "startup, expectations, deployments); a procedures file has only the sections alerting, "
-                "startup, incident, deployment, recovery, score)\n" +
+                "startup, incident, deployment, recovery, score, detectors)\n" +
                 file.string() + ": 1 problem\n");
   // A scenario field without services is a scenario that lacks them; a
   // section with an unknown key is procedures with an unknown key.

@@ -1,0 +1,165 @@
+// Detection scoring (model/detection_eval.hpp) on hand-made alert times,
+// the detector scenarios of the library through model::Run (the detectors
+// catch what static thresholds miss, and first), and `dreamsim eval`
+// through the command line.
+#include "model/detection_eval.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "model/run.hpp"
+#include "model/scenario_loader.hpp"
+#include "tests/model/cli_runner.hpp"
+
+namespace dreamsim::model {
+namespace {
+
+namespace fs = std::filesystem;
+constexpr int64_t kS = 1000000;
+const fs::path kRoot = fs::path(DREAMSIM_SOURCE_DIR);
+
+DetectionEvent event(int64_t start_s, int64_t end_s) {
+  return DetectionEvent{start_s * kS, end_s * kS, "latency", {"api"}};
+}
+
+TEST(DetectionEval, NabSigmoidKnownValues) {
+  EXPECT_NEAR(nab_sigmoid(-1.0), 0.98661, 1e-5);
+  EXPECT_NEAR(nab_sigmoid(-0.5), 0.84828, 1e-5);
+  EXPECT_DOUBLE_EQ(nab_sigmoid(0.0), 0.0);
+  EXPECT_NEAR(nab_sigmoid(1.0), -0.98661, 1e-5);
+  EXPECT_DOUBLE_EQ(nab_sigmoid(3.0), -1.0);
+}
+
+TEST(DetectionEval, EventLevelCountsDelayAndNab) {
+  // One event [1000, 2000] s, grace 0 for round numbers; a run of one day.
+  const std::vector<DetectionEvent> events = {event(1000, 2000)};
+  const int64_t day = 86400 * kS;
+  // At the first point: a perfect detection.
+  SourceDetection at_start = score_source("x", events, {1000 * kS}, day, 0);
+  EXPECT_EQ(at_start.detected, 1);
+  EXPECT_DOUBLE_EQ(at_start.recall(), 1.0);
+  EXPECT_DOUBLE_EQ(at_start.precision(), 1.0);
+  ASSERT_EQ(at_start.delays_s.size(), 1u);
+  EXPECT_DOUBLE_EQ(at_start.delays_s[0], 0.0);
+  EXPECT_NEAR(at_start.nab[0], 100.0, 1e-9);
+  // Nothing: the null detector scores 0, and recall 0.
+  SourceDetection none = score_source("x", events, {}, day, 0);
+  EXPECT_DOUBLE_EQ(none.recall(), 0.0);
+  EXPECT_TRUE(std::isnan(none.precision()));
+  EXPECT_NEAR(none.nab[0], 0.0, 1e-9);
+  // Halfway through the window: y = -0.5, raw = s(-0.5) / s(-1).
+  SourceDetection half = score_source("x", events, {1500 * kS, 1600 * kS}, day, 0);
+  EXPECT_NEAR(half.nab_raw[0], nab_sigmoid(-0.5) / nab_sigmoid(-1.0), 1e-12);
+  EXPECT_DOUBLE_EQ(half.delays_s[0], 500.0);
+  EXPECT_EQ(half.true_alerts, 2);  // only the first counts for NAB, both are true
+  // A false alert before any window costs A_FP; one per day.
+  SourceDetection early = score_source("x", events, {10 * kS, 1000 * kS}, day, 0);
+  EXPECT_EQ(early.false_alerts, 1);
+  EXPECT_DOUBLE_EQ(early.false_alerts_per_day(), 1.0);
+  EXPECT_DOUBLE_EQ(early.precision(), 0.5);
+  EXPECT_NEAR(early.nab_raw[0], 1.0 - 0.11, 1e-12);
+  EXPECT_NEAR(early.nab_raw[1], 1.0 - 0.22, 1e-12);  // reward_low_fp
+  // A false alert one window-width after the window: A_FP x s(1).
+  SourceDetection late = score_source("x", events, {1000 * kS, 3000 * kS}, day, 0);
+  EXPECT_NEAR(late.nab_raw[0], 1.0 + 0.11 * nab_sigmoid(1.0), 1e-12);
+}
+
+TEST(DetectionEval, OverlappingFaultsMergeIntoOneEvent) {
+  std::vector<FaultRecord> faults(3);
+  faults[0].kind = FaultKind::kLatency;
+  faults[0].target = "api";
+  faults[0].took_effect = sim::Time::from_micros(100 * kS);
+  faults[1].kind = FaultKind::kLatency;
+  faults[1].target = "api";
+  faults[1].took_effect = sim::Time::from_micros(200 * kS);
+  faults[1].ended = sim::Time::from_micros(900 * kS);
+  faults[2].kind = FaultKind::kMemoryLeak;
+  faults[2].target = "db";
+  faults[2].took_effect = sim::Time::from_micros(5000 * kS);
+  faults[2].ended = sim::Time::from_micros(6000 * kS);
+  faults[0].ended = sim::Time::from_micros(300 * kS);
+  const std::vector<DetectionEvent> e = detection_events(faults, 10000 * kS);
+  ASSERT_EQ(e.size(), 2u);
+  EXPECT_EQ(e[0].start_us, 100 * kS);
+  EXPECT_EQ(e[0].end_us, 900 * kS);
+  EXPECT_EQ(e[0].fault_class, "latency");
+  EXPECT_EQ(e[1].fault_class, "memory_leak");
+  EXPECT_EQ(e[1].targets, std::vector<std::string>{"db"});
+}
+
+// The first alert of a source in a finished run, or -1.
+int64_t first_alert(const World& w, const std::string& source) {
+  int64_t first = -1;
+  for (const AlertRecord& a : w.alerts()) {
+    if (a.source == source && (first < 0 || a.fired_at.us() < first)) first = a.fired_at.us();
+  }
+  return first;
+}
+
+class LibraryScenario : public ::testing::TestWithParam<const char*> {};
+
+// The detectors find the fault, and static thresholds do not fire before
+// them (latency creep: never; slow leak: hours later).
+TEST_P(LibraryScenario, DetectorsCatchItBeforeStaticThresholds) {
+  const LoadResult l = load_scenario((kRoot / "scenarios" / "library" / GetParam()).string());
+  ASSERT_TRUE(l.ok()) << l.format();
+  model::Run run(*l.scenario, ctl::Procedures{}, RunOptions{l.scenario->seed, true});
+  run.execute();
+  const int64_t detectors = first_alert(run.world(), "detectors");
+  const int64_t alerting = first_alert(run.world(), "alerting");
+  ASSERT_GE(detectors, 0);
+  if (alerting >= 0) {
+    EXPECT_LT(detectors, alerting);
+  }
+  const nlohmann::ordered_json out = run.outcome();
+  const auto& det = out["detection"]["sources"]["detectors"];
+  EXPECT_EQ(det["recall"], 1);
+  EXPECT_EQ(det["false_alerts"], 0);
+  EXPECT_TRUE(out["detectors"]["trained"].get<bool>());
+  // Same scenario, same seed: the same bytes.
+  model::Run again(*l.scenario, ctl::Procedures{}, RunOptions{l.scenario->seed, true});
+  again.execute();
+  EXPECT_EQ(run.trace_hash(), again.trace_hash());
+}
+
+INSTANTIATE_TEST_SUITE_P(Detectors, LibraryScenario,
+                         ::testing::Values("latency-creep-detectors.yaml",
+                                           "slow-leak-detectors.yaml"));
+
+TEST(EvalCommand, WritesTheTableForEveryMethod) {
+  const fs::path out = fs::path(::testing::TempDir()) / "dreamsim_eval_test";
+  fs::remove_all(out);
+  const cli_test::CommandResult ok = cli_test::run_dreamsim(
+      "eval " + cli_test::quoted(kRoot / "scenarios" / "library" / "latency-creep-detectors.yaml") +
+      " --seeds 3..3 --out " + cli_test::quoted(out));
+  ASSERT_EQ(ok.exit_code, 0) << ok.err;
+  const nlohmann::json j = nlohmann::json::parse(cli_test::read_text(out / "eval.json"));
+  EXPECT_EQ(j["format"], "dreamsim.eval/1");
+  ASSERT_EQ(j["rows"].size(), 5u);
+  std::vector<std::string> methods;
+  for (const auto& row : j["rows"]) methods.push_back(row["method"]);
+  EXPECT_EQ(methods, (std::vector<std::string>{"static", "zscore", "cusum", "nearest_self",
+                                               "full"}));
+  // Static thresholds miss the creep; the full stack finds it.
+  EXPECT_EQ(j["rows"][0]["recall"], 0);
+  EXPECT_EQ(j["rows"][4]["recall"], 1);
+  ASSERT_EQ(j["verdicts"].size(), 1u);
+  EXPECT_NE(cli_test::read_text(out / "eval.md").find("| latency-creep-detectors | latency | full |"),
+            std::string::npos);
+  EXPECT_NE(ok.out.find("verdict"), std::string::npos);
+}
+
+TEST(EvalCommand, BadSeedsAreBadInput) {
+  const cli_test::CommandResult r = cli_test::run_dreamsim(
+      "eval " + cli_test::quoted(kRoot / "scenarios" / "library" / "latency-creep-detectors.yaml") +
+      " --seeds 5..2");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--seeds: 5..2: the first seed is after the last"), std::string::npos)
+      << r.err;
+}
+
+}  // namespace
+}  // namespace dreamsim::model
