@@ -24,8 +24,11 @@
 
 #include "controllers/alerting.hpp"
 #include "controllers/deployment.hpp"
+#include "controllers/alert_review.hpp"
 #include "controllers/incident.hpp"
 #include "controllers/recovery.hpp"
+#include "controllers/maintenance_scheduler.hpp"
+#include "controllers/resilience.hpp"
 #include "controllers/startup.hpp"
 #include "controllers/ports.hpp"
 #include "controllers/procedures.hpp"
@@ -62,6 +65,11 @@ class ControllerHost {
   const ctl::RecoveryController& recovery() const { return *recovery_; }
   const ctl::StartupController* startup() const { return startup_.get(); }
   const ctl::DeploymentController& deployment() const { return *deployment_; }
+  const ctl::ResilienceController& resilience() const { return *resilience_; }
+  // The maintenance jobs; other controllers with maintenance to do (the
+  // detectors) add themselves as participants before start().
+  ctl::MaintenanceScheduler& maintenance() { return *maintenance_; }
+  const ctl::MaintenanceScheduler& maintenance() const { return *maintenance_; }
   const std::vector<NoteRecord>& notes() const;
 
   // Adds what the controllers know to a run's outcome.json: the metrics
@@ -82,9 +90,17 @@ class ControllerHost {
   // metrics.rto_s the longest onset-to-restored time over the run's data
   // recoveries (null when nothing was restored; a recovery that gave up or
   // was still running at the end counts to the end of the run).
+  // time_to_rollback_s.
+  // the start-up report and the timeline notes; the resilience section
+  // (index minimum, first crossing below the alert level, lead time to the
+  // first SLO breach, guardrail triggers) and early_warning_lead_s; the
+  // maintenance section (each job that ran, with its actions).
   void annotate(nlohmann::ordered_json& outcome) const;
 
  private:
+  void annotate_resilience(nlohmann::ordered_json& outcome) const;
+  void annotate_maintenance(nlohmann::ordered_json& outcome) const;
+
   class Clock;
   class Telemetry;
   class Actuators;
@@ -110,6 +126,9 @@ class ControllerHost {
   std::unique_ptr<ctl::StartupController> startup_;
   std::unique_ptr<Random> random_deployment_;
   std::unique_ptr<ctl::DeploymentController> deployment_;
+  std::unique_ptr<ctl::ResilienceController> resilience_;
+  std::unique_ptr<ctl::AlertReview> alert_review_;
+  std::unique_ptr<ctl::MaintenanceScheduler> maintenance_;
 };
 
 }  // namespace dreamsim::model
