@@ -407,6 +407,10 @@ void ResilienceController::trigger(Micros now, const std::string& kind, size_t s
 void ResilienceController::autoscale(size_t s, Micros now) {
   Svc& v = services_[s];
   const ServiceState st = ports_.telemetry.state(s);
+  // A rollout owns the replica count of its service: the autoscaler waits.
+  for (const DeployInfo& d : ports_.telemetry.deploys()) {
+    if (d.active && d.service == s) return;
+  }
   if (!v.hpa) {
     v.configured_replicas = st.desired;
     const int max = std::max(st.desired, static_cast<int>(std::ceil(

@@ -67,17 +67,21 @@ Tail tail(const Scenario& s, const ctl::Procedures& p, uint64_t seed) {
 
 class RetryStorm : public ::testing::TestWithParam<const char*> {};
 
+// The operator answers no page within the run (the incident runbook's
+// restart would end the storm too), so that only the guardrails differ.
+const std::string kNoOperator = "incident: {operator_delay: {distribution: fixed, value: 2h}}\n";
+
 TEST_P(RetryStorm, RecoversWithGuardrailsAndNotWithout) {
   const Scenario s = load_file(kRoot / GetParam());
   for (uint64_t seed = 1; seed <= 3; ++seed) {
-    const Tail off = tail(s, procedures(kGuardrailsOff), seed);
-    const Tail on = tail(s, ctl::Procedures{}, seed);
+    const Tail off = tail(s, procedures(kNoOperator + kGuardrailsOff), seed);
+    const Tail on = tail(s, procedures(kNoOperator), seed);
     // Without guardrails the storm sustains itself to the end.
     EXPECT_GT(off.error_rate, 0.5) << "seed " << seed;
-    EXPECT_GT(off.backlog, 1000.0) << "seed " << seed;
+    EXPECT_GT(off.backlog, 50.0) << "seed " << seed;
     // With them the system is serving again.
     EXPECT_LT(on.error_rate, 0.01) << "seed " << seed;
-    EXPECT_LT(on.backlog, 100.0) << "seed " << seed;
+    EXPECT_LT(on.backlog, 0.1 * off.backlog) << "seed " << seed;
   }
 }
 
