@@ -174,6 +174,8 @@ struct RecoveryProcedures {
   Micros integrity_check_interval = 1 * kHour;
   Micros integrity_verify_after = 1 * kMinute;
   int restore_limit = 3;
+};
+
 // The resilience early warning (ResilienceEarlyWarning) and its guardrails:
 // algorithms.md 2.6 and 2.7; controllers/resilience.hpp says what each does.
 struct AutoscaleGuardrail {

@@ -862,6 +862,8 @@ void ControllerHost::annotate_recovery(nlohmann::ordered_json& outcome) const {
   m["rpo_s"] = rpo ? secs(*rpo) : Json(nullptr);
   m["rto_s"] = rto ? secs(*rto) : Json(nullptr);
   outcome["recovery"] = std::move(section);
+}
+
 void ControllerHost::annotate_resilience(nlohmann::ordered_json& outcome) const {
   const ctl::ResilienceController& r = *resilience_;
   const WorldMetrics metrics = world_.metrics();

@@ -653,6 +653,8 @@ class ProceduresReader {
     micros_field(m, "integrity_check_interval", {.positive = true}, r.integrity_check_interval);
     micros_field(m, "integrity_verify_after", {}, r.integrity_verify_after);
     int_field(m, "restore_limit", 1, kMaxRestartLimit, r.restore_limit);
+  }
+
   // --- resilience ------------------------------------------------------------
 
   void read_resilience(const DocNode& node) {
