@@ -62,6 +62,10 @@ enum class Signal : uint8_t {
   kTraffic,
   kCpu,
   kMemory,
+  kGoodput,      // successful attempts per second
+  kRetries,      // retry attempts per second arriving
+  kBacklog,      // requests queued at the end of the tick
+  kUtilisation,  // demand over capacity (above 1 when overloaded)
 };
 
 // What a service is, from the scenario; fixed for the run.
@@ -224,6 +228,10 @@ class ActuatorPort {
   virtual bool set_module_enabled(const std::string& module, bool enabled) = 0;
   virtual bool set_rate_limit(size_t service, double rps) = 0;
   virtual bool set_brownout(size_t service, double dimmer) = 0;
+  // Caps retries to a service at `budget` x its first attempts (0: none);
+  // a negative budget restores the configured one. The default is an
+  // actuator this world does not have.
+  virtual bool set_retry_budget(size_t /*service*/, double /*budget*/) { return false; }
   virtual bool quarantine_agent(const std::string& agent) = 0;
   // One key, or every key when `key` is "all".
   virtual bool rotate_keys(const std::string& key) = 0;

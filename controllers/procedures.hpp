@@ -246,6 +246,98 @@ struct DetectorProcedures {
   double eps_flag_rate = 0.005;  // maintenance: eps flags at most this share of self
 };
 
+// The resilience early warning (ResilienceEarlyWarning) and its guardrails:
+// algorithms.md 2.6 and 2.7; controllers/resilience.hpp says what each does.
+struct AutoscaleGuardrail {
+  bool enabled = true;
+  double target = 0.7;               // utilisation the HPA formula aims for
+  double target_low_index = 0.6;     // ... while the index is below 70
+  double tolerance = 0.1;            // no action while |metric / target - 1| <= this
+  Micros sync_interval = 15 * kSecond;
+  Micros scale_down_window = 5 * kMinute;  // scale-down stabilisation
+  double max_replicas_factor = 4.0;  // at most this times the configured replicas
+};
+
+struct RateLimitGuardrail {
+  bool enabled = true;
+  double initial_limit = 20.0;  // concurrency (Netflix Gradient2 defaults)
+  double min_limit = 3.0;
+  double max_limit = 1000.0;
+  double smoothing = 0.2;
+  double tolerance = 1.5;       // long RTT x tolerance over short RTT
+  int long_window = 600;        // samples of the long RTT average
+};
+
+struct BrownoutGuardrail {
+  bool enabled = true;
+  Micros setpoint = 800 * kMillisecond;  // p95; 0.8 x the seed's P2 latency threshold
+  double pole = 0.9;
+  double forgetting = 0.95;  // RLS forgetting factor
+};
+
+struct RetryBudgetGuardrail {
+  bool enabled = true;                 // the budget is ResilienceProcedures::retry_budget
+  Micros release_after = 5 * kMinute;  // index above the clear level this long
+};
+
+struct ShedLoadGuardrail {
+  bool enabled = true;
+  double k = 2.0;                   // admit up to K x accepts (SRE book, Handling Overload)
+  Micros window = 2 * kMinute;
+};
+
+struct ResilienceProcedures {
+  bool enabled = true;
+  Micros evaluation_interval = 15 * kSecond;
+  Micros control_interval = 1 * kSecond;  // rate limit, brownout, shedding (at least a tick)
+  double alert_below = 50.0;
+  double clear_above = 60.0;
+  int alert_evaluations = 2;             // consecutive evaluations below before it fires
+  // Critical slowing down: lag-1 autocorrelation and variance of the p95
+  // residual (against a moving average of +- detrend_window) over `window`.
+  Micros window = 5 * kMinute;
+  Micros detrend_window = 1 * kMinute;
+  Micros trend_window = 5 * kMinute;     // Kendall tau of the rolling AR(1)
+  double phi_critical = 0.9;
+  double variance_ratio = 4.0;
+  double trend_tau = 0.5;
+  // Headroom: utilisation between ok and max, memory between ok and max,
+  // p95 up to latency_factor_max x its baseline.
+  double utilisation_ok = 0.6;
+  double utilisation_max = 0.9;
+  double memory_ok = 0.75;
+  double memory_max = 0.95;
+  double latency_factor_max = 3.0;
+  // Error budget: burn over burn_window against the SLO, 14.4 = fast burn.
+  double slo_error_ratio = 0.001;
+  Micros burn_window = 1 * kHour;
+  double fast_burn = 14.4;
+  double retry_budget = 0.10;  // retries per first attempt that score 0; the guardrail's cap
+  // Baselines: learnt over the first baseline_warmup, then per hour of day
+  // over the last baseline_days days at each daily maintenance.
+  Micros baseline_warmup = 5 * kMinute;
+  int baseline_days = 7;
+  struct Guardrails {
+    AutoscaleGuardrail autoscale;
+    RateLimitGuardrail rate_limit;
+    BrownoutGuardrail brownout;
+    RetryBudgetGuardrail retry_budget;
+    ShedLoadGuardrail shed_load;
+  } guardrails;
+};
+
+// The seed's daily, weekly and monthly maintenance jobs
+// (controllers/maintenance_scheduler.hpp). Job j runs at n x every +
+// time_of_day for n >= 1, so a run shorter than a day has none.
+struct MaintenanceProcedures {
+  bool enabled = true;
+  Micros time_of_day = 3 * kHour;
+  Micros daily_every = 24 * kHour;
+  Micros weekly_every = 7 * 24 * kHour;
+  Micros monthly_every = 30 * 24 * kHour;
+  int noisy_pages_per_day = 10;  // an alert rule paging more than this is noted as noisy
+};
+
 struct Procedures {
   std::string path;  // the file it came from, or "" for the built-in defaults
   std::string hash;  // of the file's bytes, 16 hex digits
@@ -256,6 +348,8 @@ struct Procedures {
   RecoveryProcedures recovery;
   ScoreProcedures score;
   DetectorProcedures detectors;
+  ResilienceProcedures resilience;
+  MaintenanceProcedures maintenance;
 };
 
 }  // namespace dreamsim::ctl

@@ -19,6 +19,10 @@ Signal to_model(ctl::Signal s) {
     case ctl::Signal::kTraffic: return Signal::kTraffic;
     case ctl::Signal::kCpu: return Signal::kCpu;
     case ctl::Signal::kMemory: return Signal::kMemory;
+    case ctl::Signal::kGoodput: return Signal::kGoodput;
+    case ctl::Signal::kRetries: return Signal::kRetries;
+    case ctl::Signal::kBacklog: return Signal::kBacklog;
+    case ctl::Signal::kUtilisation: return Signal::kUtilisation;
   }
   return Signal::kTraffic;
 }
@@ -318,6 +322,9 @@ class ControllerHost::Actuators : public ctl::ActuatorPort {
   bool set_brownout(size_t s, double d) override {
     return valid(s) && (world_.set_brownout(s, d), true);
   }
+  bool set_retry_budget(size_t s, double budget) override {
+    return valid(s) && (world_.set_retry_budget(s, budget), true);
+  }
   bool quarantine_agent(const std::string& agent) override {
     const Scenario& sc = world_.scenario();
     for (size_t a = 0; a < sc.agents.size(); ++a) {
@@ -503,6 +510,25 @@ ControllerHost::ControllerHost(World& world, const ctl::Procedures& procedures)
       incident->on_alert(a, e);
     });
   }
+  resilience_ = std::make_unique<ctl::ResilienceController>(ports, procedures_.resilience);
+  alert_review_ = std::make_unique<ctl::AlertReview>(procedures_.maintenance);
+  ctl::IncidentController* incident = incident_.get();
+  ctl::AlertReview* review = alert_review_.get();
+  const ctl::ClockPort* clock = clock_.get();
+  resilience_->subscribe([incident, review, clock](const ctl::Alert& a, bool fired) {
+    review->on_alert(a, fired, clock->now());
+    incident->on_alert(a, fired ? ctl::AlertingController::Event::kFired
+                                : ctl::AlertingController::Event::kResolved);
+  });
+  alerting_->subscribe([review, clock](const ctl::Alert& a, ctl::AlertingController::Event e) {
+    if (e == ctl::AlertingController::Event::kEscalated) return;
+    review->on_alert(a, e == ctl::AlertingController::Event::kFired, clock->now());
+  });
+  maintenance_ = std::make_unique<ctl::MaintenanceScheduler>(ports, procedures_.maintenance);
+  maintenance_->add(*resilience_);
+  maintenance_->add(*alert_review_);
+  // The detectors retrain, tune eps and the z gates, and promote to memory.
+  if (detectors_) maintenance_->add(*detectors_);
 }
 
 ControllerHost::~ControllerHost() = default;
@@ -516,6 +542,8 @@ void ControllerHost::start(StartupMode startup) {
     deployment->on_alert(a, e);
   });
   deployment_->start();
+  resilience_->start();
+  maintenance_->start();
   if (startup == StartupMode::kNone) {
     alerting_->start();
     if (detectors_) detectors_->start();
@@ -803,6 +831,8 @@ void ControllerHost::annotate(nlohmann::ordered_json& outcome) const {
   outcome["metrics"]["users_exposed"] = users_exposed;
   outcome["metrics"]["time_to_rollback_s"] = seconds_or_null(time_to_rollback);
   outcome["deployments"] = std::move(deployments);
+  annotate_resilience(outcome);
+  annotate_maintenance(outcome);
 
   annotate_recovery(outcome);
 
@@ -916,6 +946,58 @@ void ControllerHost::annotate_recovery(nlohmann::ordered_json& outcome) const {
   m["rpo_s"] = rpo ? secs(*rpo) : Json(nullptr);
   m["rto_s"] = rto ? secs(*rto) : Json(nullptr);
   outcome["recovery"] = std::move(section);
+}
+
+void ControllerHost::annotate_resilience(nlohmann::ordered_json& outcome) const {
+  const ctl::ResilienceController& r = *resilience_;
+  const WorldMetrics metrics = world_.metrics();
+  Json j;
+  j["enabled"] = r.procedures().enabled;
+  j["index_min"] = r.min_index();
+  j["index_min_at_s"] = seconds_or_null(r.min_index_at() >= 0 ? std::optional<int64_t>(r.min_index_at())
+                                                              : std::nullopt);
+  const std::optional<int64_t> below =
+      r.first_below_at() >= 0 ? std::optional<int64_t>(r.first_below_at()) : std::nullopt;
+  j["first_below_alert_s"] = seconds_or_null(below);
+  const std::optional<int64_t> breach =
+      metrics.first_slo_violation ? std::optional<int64_t>(metrics.first_slo_violation->us())
+                                  : std::nullopt;
+  j["first_slo_breach_s"] = seconds_or_null(breach);
+  // Positive: the warning came first, by this much; negative: it came late.
+  std::optional<int64_t> lead;
+  if (below && breach) lead = *breach - *below;
+  j["lead_time_s"] = seconds_or_null(lead);
+  j["alerts"] = r.alerts_fired();
+  j["evaluations_below_alert"] = r.evaluations_below();
+  Json triggers = Json::array();
+  for (const ctl::GuardrailTrigger& t : r.guardrail_triggers()) {
+    triggers.push_back(Json{{"at_s", static_cast<double>(t.at) / 1e6},
+                            {"kind", t.kind},
+                            {"service", t.service},
+                            {"engaged", t.engaged},
+                            {"value", t.value},
+                            {"reason", t.reason}});
+  }
+  j["guardrail_triggers"] = std::move(triggers);
+  outcome["metrics"]["early_warning_lead_s"] = seconds_or_null(lead);
+  outcome["resilience"] = std::move(j);
+}
+
+void ControllerHost::annotate_maintenance(nlohmann::ordered_json& outcome) const {
+  Json j;
+  j["enabled"] = maintenance_->procedures().enabled;
+  Json jobs = Json::array();
+  for (const ctl::MaintenanceRun& run : maintenance_->runs()) {
+    Json actions = Json::array();
+    for (const ctl::MaintenanceAction& a : run.actions) {
+      actions.push_back(Json{{"kind", a.kind}, {"target", a.target}, {"detail", a.detail}});
+    }
+    jobs.push_back(Json{{"job", ctl::to_string(run.job)},
+                        {"at_s", static_cast<double>(run.at) / 1e6},
+                        {"actions", std::move(actions)}});
+  }
+  j["jobs"] = std::move(jobs);
+  outcome["maintenance"] = std::move(j);
 }
 
 const std::vector<NoteRecord>& ControllerHost::notes() const { return recorder_->notes(); }

@@ -25,8 +25,11 @@
 #include "controllers/alerting.hpp"
 #include "controllers/deployment.hpp"
 #include "controllers/detectors.hpp"
+#include "controllers/alert_review.hpp"
 #include "controllers/incident.hpp"
 #include "controllers/recovery.hpp"
+#include "controllers/maintenance_scheduler.hpp"
+#include "controllers/resilience.hpp"
 #include "controllers/startup.hpp"
 #include "controllers/ports.hpp"
 #include "controllers/procedures.hpp"
@@ -66,6 +69,11 @@ class ControllerHost {
   // Null when the procedures switch the detectors off.
   const ctl::DetectorController* detectors() const { return detectors_.get(); }
   ctl::DetectorController* detectors() { return detectors_.get(); }
+  const ctl::ResilienceController& resilience() const { return *resilience_; }
+  // The maintenance jobs; other controllers with maintenance to do (the
+  // detectors) add themselves as participants before start().
+  ctl::MaintenanceScheduler& maintenance() { return *maintenance_; }
+  const ctl::MaintenanceScheduler& maintenance() const { return *maintenance_; }
   const std::vector<NoteRecord>& notes() const;
 
   // Adds what the controllers know to a run's outcome.json: the metrics
@@ -89,10 +97,16 @@ class ControllerHost {
   //
   // `detection`: precision, recall, delay, false alerts per day and NAB per
   // alert source (model/detection_eval.hpp); `detectors`: the repertoire and
-  // its alerts.
+  // its alerts. The resilience section
+  // (index minimum, first crossing below the alert level, lead time to the
+  // first SLO breach, guardrail triggers) and early_warning_lead_s; the
+  // maintenance section (each job that ran, with its actions).
   void annotate(nlohmann::ordered_json& outcome) const;
 
  private:
+  void annotate_resilience(nlohmann::ordered_json& outcome) const;
+  void annotate_maintenance(nlohmann::ordered_json& outcome) const;
+
   class Clock;
   class Telemetry;
   class Actuators;
@@ -120,6 +134,9 @@ class ControllerHost {
   std::unique_ptr<Random> random_deployment_;
   std::unique_ptr<ctl::DeploymentController> deployment_;
   std::unique_ptr<ctl::DetectorController> detectors_;
+  std::unique_ptr<ctl::ResilienceController> resilience_;
+  std::unique_ptr<ctl::AlertReview> alert_review_;
+  std::unique_ptr<ctl::MaintenanceScheduler> maintenance_;
 };
 
 }  // namespace dreamsim::model

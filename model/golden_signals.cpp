@@ -23,6 +23,7 @@ const char* to_string(Signal signal) {
     case Signal::kCpu: return "saturation_cpu";
     case Signal::kMemory: return "saturation_memory";
     case Signal::kBacklog: return "backlog";
+    case Signal::kUtilisation: return "utilisation";
   }
   return "unknown";
 }

@@ -3,7 +3,7 @@
 //
 // Each tick the world writes one value per signal per service (latency p50,
 // p95, p99, error rate, traffic, goodput, retries, CPU and memory saturation,
-// backlog), plus one "system" column of aggregates. Three views are kept, all
+// backlog, utilisation), plus one "system" column of aggregates. Three views are kept, all
 // with memory fixed when the store is built, so a 7-day run of a thousand
 // services costs the same memory as a 1-hour run:
 //
@@ -51,8 +51,10 @@ enum class Signal : uint8_t {
   kCpu,          // CPU saturation: busy cores / ready cores (plus any CPU hog)
   kMemory,       // memory saturation: per-replica memory / limit
   kBacklog,      // requests queued at the end of the tick
+  kUtilisation,  // demand / capacity: attempts per second over what the serving replicas
+                 // can serve (above 1 when overloaded, 10 when nothing serves); system: max
 };
-inline constexpr size_t kSignalCount = 10;
+inline constexpr size_t kSignalCount = 11;
 
 // The snake_case name used in outcome.json and by the alerting procedures:
 // "latency_p95", "error_rate", "traffic", "saturation_cpu", ...

@@ -22,8 +22,8 @@ using sim::Duration;
 // ---------------------------------------------------------------------------
 // The schema. Keys are listed in the order of the format (README.md).
 
-const Keys kSections = {"alerting", "startup", "incident", "deployment", "recovery", "score",
-                        "detectors"};
+const Keys kSections = {"alerting", "startup",   "incident",   "deployment", "recovery",
+                        "score",    "detectors", "resilience", "maintenance"};
 const Keys kAlertingKeys = {"evaluation_interval", "window",           "for",
                             "resolve_after",       "traffic_baseline", "traffic_min_rps",
                             "per_service",         "system_wide",      "thresholds"};
@@ -65,6 +65,26 @@ const Keys kScoreKeys = {"weights", "half_at"};
 const Keys kScoreWeightKeys = {"detection", "mitigation",    "recovery", "availability", "data",
                                "security",  "alert_quality", "response", "expectations"};
 const Keys kScoreHalfKeys = {"ttd", "ttm", "ttr", "writes_lost", "records_exfiltrated"};
+const Keys kResilienceKeys = {
+    "enabled",           "evaluation_interval", "control_interval", "alert_below",
+    "clear_above",       "alert_evaluations",   "window",           "detrend_window",
+    "trend_window",      "phi_critical",        "variance_ratio",   "trend_tau",
+    "utilisation_ok",    "utilisation_max",     "memory_ok",        "memory_max",
+    "latency_factor_max", "slo_error_ratio",    "burn_window",      "fast_burn",
+    "retry_budget",      "baseline_warmup",     "baseline_days",    "guardrails"};
+const Keys kGuardrailKeys = {"autoscale", "rate_limit", "brownout", "retry_budget", "shed_load"};
+const Keys kAutoscaleKeys = {"enabled",       "target",            "target_low_index", "tolerance",
+                             "sync_interval", "scale_down_window", "max_replicas_factor"};
+const Keys kRateLimitKeys = {"enabled",   "initial_limit", "min_limit",  "max_limit",
+                             "smoothing", "tolerance",     "long_window"};
+const Keys kBrownoutKeys = {"enabled", "setpoint", "pole", "forgetting"};
+const Keys kRetryBudgetKeys = {"enabled", "release_after"};
+const Keys kShedLoadKeys = {"enabled", "k", "window"};
+const Keys kMaintenanceKeys = {"enabled",       "time_of_day",   "daily_every",
+                               "weekly_every",  "monthly_every", "noisy_pages_per_day"};
+constexpr int kMaxBaselineDays = 366;
+constexpr int kMaxAlertEvaluations = 1000;
+constexpr int kMaxLongWindow = 1000000;
 
 const Keys kDetectorKeys = {
     "enabled",        "mode",          "evaluation_interval", "baseline_window",
@@ -91,7 +111,8 @@ const std::vector<std::pair<std::string_view, const Keys*>>& section_keys() {
       {"alerting", &kAlertingKeys},     {"startup", &kStartupKeys},
       {"incident", &kIncidentKeys},     {"deployment", &kDeploymentKeys},
       {"recovery", &kRecoveryKeys},     {"score", &kScoreKeys},
-      {"detectors", &kDetectorKeys}};
+      {"detectors", &kDetectorKeys},    {"resilience", &kResilienceKeys},
+      {"maintenance", &kMaintenanceKeys}};
   return kAll;
 }
 
@@ -165,6 +186,8 @@ class ProceduresReader {
     if (const DocNode* n = section(top, "recovery")) read_recovery(*n);
     if (const DocNode* n = section(top, "score")) read_score(*n);
     if (const DocNode* n = section(top, "detectors")) read_detectors(*n);
+    if (const DocNode* n = section(top, "resilience")) read_resilience(*n);
+    if (const DocNode* n = section(top, "maintenance")) read_maintenance(*n);
     if (c_.count() > 0) return std::nullopt;
     return std::move(p_);
   }
@@ -746,6 +769,133 @@ class ProceduresReader {
                    sim::format_duration(Duration::micros(d.evaluation_interval)) +
                    "): the baseline needs one vector per interval");
     }
+  }
+
+  // --- resilience ------------------------------------------------------------
+
+  void read_resilience(const DocNode& node) {
+    MapReader m(c_, node, "resilience", kResilienceKeys,
+                [](std::string_view key) { return other_section(key, "resilience"); });
+    if (!m.valid()) return;
+    ctl::ResilienceProcedures& r = p_.resilience;
+    read_bool_field(m, "enabled", r.enabled);
+    micros_field(m, "evaluation_interval", {.positive = true}, r.evaluation_interval);
+    micros_field(m, "control_interval", {.positive = true}, r.control_interval);
+    const Range kIndex{0, false, 100, false};
+    const bool below_ok = read_number_field(m, "alert_below", kIndex, r.alert_below);
+    const bool above_ok = read_number_field(m, "clear_above", kIndex, r.clear_above);
+    if (below_ok && above_ok && r.clear_above < r.alert_below) {
+      const DocNode* at = m.get("clear_above") != nullptr ? m.get("clear_above") : m.get("alert_below");
+      c_.error(at->mark, m.path(m.get("clear_above") != nullptr ? "clear_above" : "alert_below"),
+               "clear_above (" + number_text(r.clear_above) + ") is below alert_below (" +
+                   number_text(r.alert_below) +
+                   "); the alert clears at or above the level it fires below");
+    }
+    int_field(m, "alert_evaluations", 1, kMaxAlertEvaluations, r.alert_evaluations);
+    micros_field(m, "window", {.positive = true}, r.window);
+    micros_field(m, "detrend_window", {.positive = true}, r.detrend_window);
+    micros_field(m, "trend_window", {.positive = true}, r.trend_window);
+    read_number_field(m, "phi_critical", Range{0, true, 1, true}, r.phi_critical);
+    read_number_field(m, "variance_ratio", Range{1, false, kInf, false}, r.variance_ratio);
+    read_number_field(m, "trend_tau", Range{-1, false, 1, false}, r.trend_tau);
+    ordered_pair(m, "utilisation_ok", "utilisation_max", kPositive, r.utilisation_ok,
+                 r.utilisation_max);
+    ordered_pair(m, "memory_ok", "memory_max", kPositiveFraction, r.memory_ok, r.memory_max);
+    read_number_field(m, "latency_factor_max", Range{1, true, kInf, false}, r.latency_factor_max);
+    read_number_field(m, "slo_error_ratio", kPositiveFraction, r.slo_error_ratio);
+    micros_field(m, "burn_window", {.positive = true}, r.burn_window);
+    read_number_field(m, "fast_burn", kPositive, r.fast_burn);
+    read_number_field(m, "retry_budget", kPositive, r.retry_budget);
+    micros_field(m, "baseline_warmup", {.positive = true}, r.baseline_warmup);
+    int_field(m, "baseline_days", 1, kMaxBaselineDays, r.baseline_days);
+    if (const DocNode* n = m.get("guardrails")) read_guardrails(*n, m.path("guardrails"));
+  }
+
+  // Two fields that must satisfy lo < hi, both in `range`.
+  void ordered_pair(MapReader& m, std::string_view lo_key, std::string_view hi_key,
+                    const Range& range, double& lo, double& hi) {
+    const bool lo_ok = read_number_field(m, lo_key, range, lo);
+    const bool hi_ok = read_number_field(m, hi_key, range, hi);
+    if (!lo_ok || !hi_ok || lo < hi) return;
+    const bool at_hi = m.get(hi_key) != nullptr;
+    const DocNode* at = at_hi ? m.get(hi_key) : m.get(lo_key);
+    if (at == nullptr) return;
+    c_.error(at->mark, m.path(at_hi ? hi_key : lo_key),
+             std::string(hi_key) + " (" + number_text(hi) + ") must be above " +
+                 std::string(lo_key) + " (" + number_text(lo) + ")");
+  }
+
+  void read_guardrails(const DocNode& node, const std::string& path) {
+    MapReader m(c_, node, path, kGuardrailKeys);
+    if (!m.valid()) return;
+    ctl::ResilienceProcedures::Guardrails& g = p_.resilience.guardrails;
+    if (const DocNode* n = m.get("autoscale")) {
+      MapReader a(c_, *n, m.path("autoscale"), kAutoscaleKeys);
+      if (a.valid()) {
+        read_bool_field(a, "enabled", g.autoscale.enabled);
+        read_number_field(a, "target", kPositiveFraction, g.autoscale.target);
+        read_number_field(a, "target_low_index", kPositiveFraction, g.autoscale.target_low_index);
+        read_number_field(a, "tolerance", Range{0, false, 1, true}, g.autoscale.tolerance);
+        micros_field(a, "sync_interval", {.positive = true}, g.autoscale.sync_interval);
+        micros_field(a, "scale_down_window", {}, g.autoscale.scale_down_window);
+        read_number_field(a, "max_replicas_factor", Range{1, false, 1000, false},
+                          g.autoscale.max_replicas_factor);
+      }
+    }
+    if (const DocNode* n = m.get("rate_limit")) {
+      MapReader r(c_, *n, m.path("rate_limit"), kRateLimitKeys);
+      if (r.valid()) {
+        read_bool_field(r, "enabled", g.rate_limit.enabled);
+        read_number_field(r, "initial_limit", kPositive, g.rate_limit.initial_limit);
+        ordered_pair(r, "min_limit", "max_limit", kPositive, g.rate_limit.min_limit,
+                     g.rate_limit.max_limit);
+        read_number_field(r, "smoothing", kPositiveFraction, g.rate_limit.smoothing);
+        read_number_field(r, "tolerance", Range{1, false, kInf, false}, g.rate_limit.tolerance);
+        int_field(r, "long_window", 1, kMaxLongWindow, g.rate_limit.long_window);
+      }
+    }
+    if (const DocNode* n = m.get("brownout")) {
+      MapReader b(c_, *n, m.path("brownout"), kBrownoutKeys);
+      if (b.valid()) {
+        read_bool_field(b, "enabled", g.brownout.enabled);
+        micros_field(b, "setpoint", {.positive = true}, g.brownout.setpoint);
+        read_number_field(b, "pole", Range{0, false, 1, true}, g.brownout.pole);
+        read_number_field(b, "forgetting", kPositiveFraction, g.brownout.forgetting);
+      }
+    }
+    if (const DocNode* n = m.get("retry_budget")) {
+      MapReader r(c_, *n, m.path("retry_budget"), kRetryBudgetKeys);
+      if (r.valid()) {
+        read_bool_field(r, "enabled", g.retry_budget.enabled);
+        micros_field(r, "release_after", {}, g.retry_budget.release_after);
+      }
+    }
+    if (const DocNode* n = m.get("shed_load")) {
+      MapReader r(c_, *n, m.path("shed_load"), kShedLoadKeys);
+      if (r.valid()) {
+        read_bool_field(r, "enabled", g.shed_load.enabled);
+        read_number_field(r, "k", Range{1, false, kInf, false}, g.shed_load.k);
+        micros_field(r, "window", {.positive = true}, g.shed_load.window);
+      }
+    }
+  }
+
+  // --- maintenance -------------------------------------------------------------
+
+  void read_maintenance(const DocNode& node) {
+    MapReader m(c_, node, "maintenance", kMaintenanceKeys,
+                [](std::string_view key) { return other_section(key, "maintenance"); });
+    if (!m.valid()) return;
+    ctl::MaintenanceProcedures& mp = p_.maintenance;
+    read_bool_field(m, "enabled", mp.enabled);
+    if (micros_field(m, "time_of_day", {}, mp.time_of_day) && mp.time_of_day >= 24 * ctl::kHour) {
+      c_.error(m.get("time_of_day")->mark, m.path("time_of_day"),
+               "expected a time of day below 24h, got " + m.get("time_of_day")->text);
+    }
+    micros_field(m, "daily_every", {.positive = true}, mp.daily_every);
+    micros_field(m, "weekly_every", {.positive = true}, mp.weekly_every);
+    micros_field(m, "monthly_every", {.positive = true}, mp.monthly_every);
+    int_field(m, "noisy_pages_per_day", 1, 1000000, mp.noisy_pages_per_day);
   }
 
   // --- shared field readers --------------------------------------------------

@@ -220,7 +220,7 @@ World::World(const Scenario& scenario, uint64_t seed, sim::Simulation& sim, Worl
     svc_[v].timeout_s = sv.timeout.seconds_f();
     svc_[v].retry_count = std::clamp(sv.retries.count, 0, kMaxRetries);
     svc_[v].backoff_s = sv.retries.backoff.seconds_f();
-    svc_[v].retry_budget = std::max(0.0, sv.retries.budget);
+    svc_[v].retry_budget = sv.retries.budget > 0.0 ? sv.retries.budget : -1.0;
     svc_[v].core = sv.core ? 1 : 0;
     if (!sv.module.empty()) {
       auto it = std::find(modules_.begin(), modules_.end(), sv.module);
@@ -714,7 +714,7 @@ void World::pass_up(double tick_s) {
   const Time now = sim_->now();
 
   uint64_t digest = 0xcbf29ce484222325ULL;
-  double sys_retries = 0.0, sys_backlog = 0.0, sys_cpu = 0.0, sys_mem = 0.0;
+  double sys_retries = 0.0, sys_backlog = 0.0, sys_cpu = 0.0, sys_mem = 0.0, sys_util = 0.0;
   double user_failed = 0.0;
   tick_histogram_.clear();
 
@@ -817,7 +817,7 @@ void World::pass_up(double tick_s) {
         for (int g = 0; g < retry_count; ++g) want += p * (g == 0 ? first : due[g - 1]);
         const double last_gen = retry_count == 0 ? first : due[retry_count - 1];
         double admit = 1.0;
-        if (svc[v].retry_budget > 0.0 && want > svc[v].retry_budget * first) {
+        if (svc[v].retry_budget >= 0.0 && want > svc[v].retry_budget * first) {
           admit = want > 0.0 ? svc[v].retry_budget * first / want : 0.0;
         }
         final_failures = p * last_gen + (1.0 - admit) * want;
@@ -889,6 +889,16 @@ void World::pass_up(double tick_s) {
     row[static_cast<size_t>(Signal::kCpu)][column] = static_cast<float>(cpu);
     row[static_cast<size_t>(Signal::kMemory)][column] = memory_f;
     row[static_cast<size_t>(Signal::kBacklog)][column] = backlog_f;
+    // Demand over capacity, before any rate limit sheds: what an autoscaler
+    // sizes for. Capped, so that a service with nothing serving reads 10.
+    double util = 0.0;
+    if (!svc[v].disabled && attempts > 0.0) {
+      const double capacity = svc[v].kappa * tick_s;
+      util = capacity > 0.0 ? std::min(kMaxUtilisation, attempts * (1.0 - svc[v].hung_share) / capacity)
+                            : kMaxUtilisation;
+    }
+    row[static_cast<size_t>(Signal::kUtilisation)][column] = static_cast<float>(util);
+    sys_util = std::max(sys_util, util);
 
     // The service's record: its signals quantised to float precision (24
     // significant bits, as the rows hold them), mixed on its own so that the
@@ -930,12 +940,14 @@ void World::pass_up(double tick_s) {
   row[static_cast<size_t>(Signal::kCpu)][sys] = static_cast<float>(sys_cpu);
   row[static_cast<size_t>(Signal::kMemory)][sys] = static_cast<float>(sys_mem);
   row[static_cast<size_t>(Signal::kBacklog)][sys] = static_cast<float>(sys_backlog);
+  row[static_cast<size_t>(Signal::kUtilisation)][sys] = static_cast<float>(sys_util);
 
   metrics_.requests += external;
   metrics_.failed_requests += failed;
   if (external > 0.0 &&
       (error_ratio > options_.slo_error_ratio || s95 > options_.slo_latency_p95.seconds_f())) {
     metrics_.slo_violation_s += tick_s;
+    if (!metrics_.first_slo_violation) metrics_.first_slo_violation = now;
   }
   tick_digest_ = fold(digest, quantise(error_ratio, 1e9));
 }
@@ -1443,6 +1455,13 @@ void World::set_rate_limit(size_t s, double rps) {
   const size_t v = pos_[s];
   svc_[v].rate_limit_rps = rps > 0.0 ? rps : 0.0;
   trace_action("rate_limit", static_cast<int64_t>(s), svc_[v].rate_limit_rps);
+}
+
+void World::set_retry_budget(size_t s, double budget) {
+  const size_t v = pos_[s];
+  const double configured = scenario_->services[s].retries.budget;
+  svc_[v].retry_budget = budget >= 0.0 ? budget : (configured > 0.0 ? configured : -1.0);
+  trace_action("retry_budget", static_cast<int64_t>(s), svc_[v].retry_budget);
 }
 
 void World::set_brownout(size_t s, double dimmer) {

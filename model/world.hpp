@@ -258,6 +258,7 @@ struct WorldMetrics {
   double writes_lost = 0.0;
   double records_exfiltrated = 0.0;
   double slo_violation_s = 0.0;
+  std::optional<Time> first_slo_violation;  // the start of the first tick that violated the SLO
   double error_budget_burn = 0.0;  // fraction of the period's budget burned
   int64_t ooms = 0;
 };
@@ -279,6 +280,9 @@ class World {
   // already more than any sane client does, and each generation costs a
   // slot in the retry ring.
   static constexpr int kMaxRetries = 4;
+  // The utilisation signal (demand over capacity) of a service that cannot
+  // serve, and its cap.
+  static constexpr double kMaxUtilisation = 10.0;
   // The brownout dimmer (Klein et al. 2014) serves optional content with
   // probability theta; this share of a request's work is optional.
   static constexpr double kBrownoutOptionalShare = 0.5;
@@ -346,6 +350,9 @@ class World {
 
   // Admits at most `rps` attempts per second to a service; <= 0 removes it.
   void set_rate_limit(size_t service, double rps);
+  // Caps the retries made to a service at `budget` x its first attempts per
+  // tick (0: no retries); a negative budget restores the scenario's.
+  void set_retry_budget(size_t service, double budget);
   // The brownout dimmer theta in [0, 1]: 1 serves everything (off); lower
   // values skip optional work, so a request costs (1 - s) + s theta of its
   // normal work (s = kBrownoutOptionalShare) and capacity rises accordingly.
@@ -524,7 +531,7 @@ class World {
     OwnLatency own;
     double seen_fail = 0.0, seen_latency_s = 0.0;  // what callers see
     double goodput = 0.0;                          // successful attempts per second
-    double timeout_s = 0.0, backoff_s = 0.0, retry_budget = 0.0;
+    double timeout_s = 0.0, backoff_s = 0.0, retry_budget = -1.0;  // budget < 0: unlimited
     int retry_count = 0;
     double latency_add_s = 0.0, error_inj = 0.0;  // fault effects
     double split_weight = 0.0, split_error = 0.0;

@@ -249,6 +249,7 @@ class FakeActuators : public ActuatorPort {
   }
   bool set_rate_limit(size_t s, double rps) override { return log("set_rate_limit", s, rps); }
   bool set_brownout(size_t s, double d) override { return log("set_brownout", s, d); }
+  bool set_retry_budget(size_t s, double b) override { return log("set_retry_budget", s, b); }
   bool quarantine_agent(const std::string& a) override {
     calls.push_back({"quarantine_agent", a, 0.0});
     return true;

@@ -52,7 +52,9 @@ static_assert(sizeof(ctl::JudgeMetric) == 72, "new judge metric field: read it, 
 static_assert(sizeof(ctl::RecoveryProcedures) == 80, "new recovery field: read it, dump it");
 static_assert(sizeof(ctl::ScoreProcedures) == 112, "new score field: read it, dump it");
 static_assert(sizeof(ctl::DetectorProcedures) == 176, "new detectors field: read it, dump it");
-static_assert(sizeof(ctl::Procedures) == 976, "new procedures section: read it, dump it");
+static_assert(sizeof(ctl::ResilienceProcedures) == 368, "new resilience field: read it, dump it");
+static_assert(sizeof(ctl::MaintenanceProcedures) == 48, "new maintenance field: read it, dump it");
+static_assert(sizeof(ctl::Procedures) == 1392, "new procedures section: read it, dump it");
 #endif
 
 json dump(const ctl::Thresholds& t) { return {{"p0", t.p0}, {"p1", t.p1}, {"p2", t.p2}}; }
@@ -65,6 +67,9 @@ json dump(const ctl::Procedures& p) {
   const ctl::IncidentProcedures& i = p.incident;
   const ctl::RecoveryProcedures& r = p.recovery;
   const ctl::DetectorProcedures& det = p.detectors;
+  const ctl::ResilienceProcedures& rs = p.resilience;
+  const ctl::ResilienceProcedures::Guardrails& g = rs.guardrails;
+  const ctl::MaintenanceProcedures& m = p.maintenance;
   json grading = json::array();
   for (const ctl::GradingPhase& g : s.grading) {
     grading.push_back({{"fraction", g.fraction}, {"hold", g.hold}});
@@ -200,6 +205,62 @@ json dump(const ctl::Procedures& p) {
         {"sync_interval", det.sync_interval},
         {"memory_size", det.memory_size},
         {"eps_flag_rate", det.eps_flag_rate}}},
+      {"resilience",
+       {{"enabled", rs.enabled},
+        {"evaluation_interval", rs.evaluation_interval},
+        {"control_interval", rs.control_interval},
+        {"alert_below", rs.alert_below},
+        {"clear_above", rs.clear_above},
+        {"alert_evaluations", rs.alert_evaluations},
+        {"window", rs.window},
+        {"detrend_window", rs.detrend_window},
+        {"trend_window", rs.trend_window},
+        {"phi_critical", rs.phi_critical},
+        {"variance_ratio", rs.variance_ratio},
+        {"trend_tau", rs.trend_tau},
+        {"utilisation_ok", rs.utilisation_ok},
+        {"utilisation_max", rs.utilisation_max},
+        {"memory_ok", rs.memory_ok},
+        {"memory_max", rs.memory_max},
+        {"latency_factor_max", rs.latency_factor_max},
+        {"slo_error_ratio", rs.slo_error_ratio},
+        {"burn_window", rs.burn_window},
+        {"fast_burn", rs.fast_burn},
+        {"retry_budget", rs.retry_budget},
+        {"baseline_warmup", rs.baseline_warmup},
+        {"baseline_days", rs.baseline_days},
+        {"autoscale",
+         {{"enabled", g.autoscale.enabled},
+          {"target", g.autoscale.target},
+          {"target_low_index", g.autoscale.target_low_index},
+          {"tolerance", g.autoscale.tolerance},
+          {"sync_interval", g.autoscale.sync_interval},
+          {"scale_down_window", g.autoscale.scale_down_window},
+          {"max_replicas_factor", g.autoscale.max_replicas_factor}}},
+        {"rate_limit",
+         {{"enabled", g.rate_limit.enabled},
+          {"initial_limit", g.rate_limit.initial_limit},
+          {"min_limit", g.rate_limit.min_limit},
+          {"max_limit", g.rate_limit.max_limit},
+          {"smoothing", g.rate_limit.smoothing},
+          {"tolerance", g.rate_limit.tolerance},
+          {"long_window", g.rate_limit.long_window}}},
+        {"brownout",
+         {{"enabled", g.brownout.enabled},
+          {"setpoint", g.brownout.setpoint},
+          {"pole", g.brownout.pole},
+          {"forgetting", g.brownout.forgetting}}},
+        {"retry_budget_guardrail",
+         {{"enabled", g.retry_budget.enabled}, {"release_after", g.retry_budget.release_after}}},
+        {"shed_load",
+         {{"enabled", g.shed_load.enabled}, {"k", g.shed_load.k}, {"window", g.shed_load.window}}}}},
+      {"maintenance",
+       {{"enabled", m.enabled},
+        {"time_of_day", m.time_of_day},
+        {"daily_every", m.daily_every},
+        {"weekly_every", m.weekly_every},
+        {"monthly_every", m.monthly_every},
+        {"noisy_pages_per_day", m.noisy_pages_per_day}}},
   };
 }
 
@@ -452,6 +513,57 @@ TEST(ProceduresLoader, EveryFieldOfTheFileIsRead) {
         {"sync_interval", 1800000000},
         {"memory_size", 50},
         {"eps_flag_rate", 0.01}}},
+      {"resilience",
+       {{"enabled", false},
+        {"evaluation_interval", 30000000},
+        {"control_interval", 2000000},
+        {"alert_below", 40.0},
+        {"clear_above", 70.0},
+        {"alert_evaluations", 3},
+        {"window", 600000000},
+        {"detrend_window", 120000000},
+        {"trend_window", 900000000},
+        {"phi_critical", 0.95},
+        {"variance_ratio", 3.0},
+        {"trend_tau", 0.6},
+        {"utilisation_ok", 0.5},
+        {"utilisation_max", 0.85},
+        {"memory_ok", 0.7},
+        {"memory_max", 0.9},
+        {"latency_factor_max", 4.0},
+        {"slo_error_ratio", 0.01},
+        {"burn_window", 1800000000},
+        {"fast_burn", 6.0},
+        {"retry_budget", 0.2},
+        {"baseline_warmup", 600000000},
+        {"baseline_days", 14},
+        {"autoscale",
+         {{"enabled", false},
+          {"target", 0.8},
+          {"target_low_index", 0.65},
+          {"tolerance", 0.2},
+          {"sync_interval", 30000000},
+          {"scale_down_window", 600000000},
+          {"max_replicas_factor", 2.0}}},
+        {"rate_limit",
+         {{"enabled", false},
+          {"initial_limit", 10.0},
+          {"min_limit", 2.0},
+          {"max_limit", 500.0},
+          {"smoothing", 0.5},
+          {"tolerance", 2.0},
+          {"long_window", 300}}},
+        {"brownout",
+         {{"enabled", false}, {"setpoint", 500000}, {"pole", 0.8}, {"forgetting", 0.9}}},
+        {"retry_budget_guardrail", {{"enabled", false}, {"release_after", 600000000}}},
+        {"shed_load", {{"enabled", false}, {"k", 1.5}, {"window", 60000000}}}}},
+      {"maintenance",
+       {{"enabled", false},
+        {"time_of_day", 7200000000},
+        {"daily_every", 43200000000},
+        {"weekly_every", 302400000000},
+        {"monthly_every", 1209600000000},
+        {"noisy_pages_per_day", 5}}},
   };
   EXPECT_EQ(dump(p), expected) << json::diff(expected, dump(p)).dump(1);
 }
@@ -659,7 +771,7 @@ const BadCase kCases[] = {
       "marginal_score is marginal"}},
     {"comments_only.yaml",
      {"comments_only.yaml: the file is empty; expected a mapping of procedures sections "
-      "(alerting, startup, incident, deployment, recovery, score, detectors); write {} for the seed's procedures"}},
+      "(alerting, startup, incident, deployment, recovery, score, detectors, resilience, maintenance); write {} for the seed's procedures"}},
     {"detectors_gate_above_hard.yaml",
      {"detectors_gate_above_hard.yaml:2:11: detectors.z_gate: z_gate (5) must be below z_hard (4)",
       "detectors_gate_above_hard.yaml:4:9: detectors.mode: unknown detector mode 'neural' (one "
@@ -682,7 +794,7 @@ const BadCase kCases[] = {
       "as \"30s\" or \"5m\", got the bare number 60; add a unit (us, ms, s, m, h, d)"}},
     {"empty.yaml",
      {"empty.yaml: the file is empty; expected a mapping of procedures sections (alerting, "
-      "startup, incident, deployment, recovery, score, detectors); write {} for the seed's procedures"}},
+      "startup, incident, deployment, recovery, score, detectors, resilience, maintenance); write {} for the seed's procedures"}},
     {"field_at_top_level.yaml",
      {"field_at_top_level.yaml:2:1: evaluation_interval: field 'evaluation_interval' belongs in "
       "the 'alerting' section, not at the top level"}},
@@ -773,7 +885,7 @@ const BadCase kCases[] = {
       "(0, 1], got 95"}},
     {"top_level_list.yaml",
      {"top_level_list.yaml:1:1: expected a mapping of procedures sections at the top level "
-      "(alerting, startup, incident, deployment, recovery, score, detectors), got a list"}},
+      "(alerting, startup, incident, deployment, recovery, score, detectors, resilience, maintenance), got a list"}},
     {"two_documents.yaml",
      {"two_documents.yaml:3:1: the file holds 2 YAML documents; a procedures file holds exactly "
       "one (remove the '---')"}},
@@ -798,7 +910,7 @@ const BadCase kCases[] = {
       "'evalution_interval'; did you mean 'evaluation_interval'?"}},
     {"unknown_section.yaml",
      {"unknown_section.yaml:1:1: alerts: unknown field 'alerts' (known fields: alerting, "
-      "startup, incident, deployment, recovery, score, detectors)"}},
+      "startup, incident, deployment, recovery, score, detectors, resilience, maintenance)"}},
     {"yaml_syntax_error.yaml",
      {"yaml_syntax_error.yaml:4:8: YAML syntax error: end of map flow not found"}},
     {"yes_is_not_boolean.yaml",
@@ -995,7 +1107,7 @@ TEST(ValidateProcedures, AFileOfNeitherKindNamesTheKeysOfBoth) {
                 "'servces'? (a scenario has 'services' (and name, description, seed, duration, "
                 "tick, environment, data_stores, agents, load, noise, faults, procedures, "
                 "startup, expectations, deployments); a procedures file has only the sections alerting, "
-                "startup, incident, deployment, recovery, score, detectors)\n" +
+                "startup, incident, deployment, recovery, score, detectors, resilience, maintenance)\n" +
                 file.string() + ": 1 problem\n");
   // A scenario field without services is a scenario that lacks them; a
   // section with an unknown key is procedures with an unknown key.
