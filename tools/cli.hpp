@@ -39,6 +39,10 @@ void add_run_command(CLI::App& app, int* exit_code);
 void add_bench_world(CLI::App& bench, int* exit_code);
 void add_validate_command(CLI::App& app, int* exit_code);
 void add_eval_command(CLI::App& app, int* exit_code);
+void add_report_command(CLI::App& app, int* exit_code);
+// Renders DIR's reports (report_command.cpp) and prints the paths; throws
+// InputError on a bad run directory. Returns the exit code.
+int write_reports_or_fail(const std::string& dir);
 
 // Wall-clock seconds since an arbitrary start (steady clock), and the peak
 // resident set size of this process in bytes. For benchmarks and progress

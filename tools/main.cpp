@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
   add_run_command(app, &exit_code);
   add_validate_command(app, &exit_code);
   add_eval_command(app, &exit_code);
+  add_report_command(app, &exit_code);
 
   // An unknown subcommand gets a message that names it rather than CLI11's
   // generic "arguments were not expected".

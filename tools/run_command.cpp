@@ -25,6 +25,7 @@
 #include "model/run.hpp"
 #include "model/scenario_loader.hpp"
 #include "model/world.hpp"
+#include "reports/series.hpp"
 #include "sim/simulation.hpp"
 #include "sim/time.hpp"
 #include "sim/trace.hpp"
@@ -39,6 +40,7 @@ struct RunParams {
   std::string out;
   std::string procedures;
   bool no_controllers = false;
+  bool report = false;
 };
 
 std::string seconds_text(const std::optional<sim::Time>& t) {
@@ -129,12 +131,20 @@ void add_run_command(CLI::App& app, int* exit_code) {
       ->required();
   sub->add_option("--seed", params->seed, "root seed (default: the scenario's seed)")
       ->check(kUnsignedInteger);
-  sub->add_option("--out", params->out, "directory to write outcome.json into");
+  sub->add_option("--out", params->out,
+                  "directory to write outcome.json and series.json (the golden signals over "
+                  "time and the graph, for the reports) into");
   sub->add_option("--procedures", params->procedures,
                   "procedures file (default: the scenario's, else the seed's numbers)");
   sub->add_flag("--no-controllers", params->no_controllers,
                 "run with no controllers: what happens if nobody acts");
+  sub->add_flag("--report", params->report,
+                "also render report.html, dag.svg, dag.dot and trace.json into the --out "
+                "directory (as 'dreamsim report DIR' does)");
   sub->callback([params, exit_code] {
+    if (params->report && params->out.empty()) {
+      throw InputError("--report needs --out DIR: the reports are rendered from the run directory");
+    }
     const model::LoadResult loaded = model::load_scenario(params->scenario);
     if (!loaded.ok()) {
       std::cerr << loaded.format();
@@ -180,6 +190,11 @@ void add_run_command(CLI::App& app, int* exit_code) {
       if (!error.empty()) throw InputError("--out: " + error);
       std::printf("  outcome              %s\n",
                   (std::filesystem::path(params->out) / "outcome.json").string().c_str());
+      const std::string series_error = report::write_series(params->out, report::series_json(run));
+      if (!series_error.empty()) throw InputError("--out: " + series_error);
+      std::printf("  series               %s\n",
+                  (std::filesystem::path(params->out) / "series.json").string().c_str());
+      if (params->report) write_reports_or_fail(params->out);
     }
     print_expectations(outcome);
     if (model::expectations_passed(outcome)) {

@@ -12,6 +12,7 @@ packages=(
   libyaml-cpp-dev                   # YAML scenario and procedures files
   libcli11-dev                      # the command line
   libgraphviz-dev graphviz          # DAG layout through cgraph/gvc
+  chromium                          # the report's real-browser test (headless)
   libgtest-dev libgmock-dev         # tests
   libbenchmark-dev                  # bench/
 )

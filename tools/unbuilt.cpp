@@ -19,7 +19,6 @@ void add_unbuilt_commands(CLI::App& app, int* exit_code) {
       {"merge", "combine shard outputs", "issue 7 (scenario library, sweeps, shards and the CI gate)"},
       {"gate", "compare two procedures files on the same seeds",
        "issue 7 (scenario library, sweeps, shards and the CI gate)"},
-      {"report", "render report.html, dag.svg, dag.dot, trace.json", "issue 8 (reports)"},
   };
   for (const Unbuilt& u : kUnbuilt) {
     CLI::App* sub = app.add_subcommand(u.name, std::string(u.what) + " (not built yet)");
