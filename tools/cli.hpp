@@ -38,6 +38,9 @@ void add_run_command(CLI::App& app, int* exit_code);
 // `bench world`, added to the `bench` subcommand by add_bench_command.
 void add_bench_world(CLI::App& bench, int* exit_code);
 void add_validate_command(CLI::App& app, int* exit_code);
+void add_sweep_command(CLI::App& app, int* exit_code);
+void add_merge_command(CLI::App& app, int* exit_code);
+void add_gate_command(CLI::App& app, int* exit_code);
 
 // Wall-clock seconds since an arbitrary start (steady clock), and the peak
 // resident set size of this process in bytes. For benchmarks and progress

@@ -14,11 +14,6 @@ void add_unbuilt_commands(CLI::App& app, int* exit_code) {
     const char* issue;
   };
   static constexpr Unbuilt kUnbuilt[] = {
-      {"sweep", "run scenarios over many seeds on many threads",
-       "issue 7 (scenario library, sweeps, shards and the CI gate)"},
-      {"merge", "combine shard outputs", "issue 7 (scenario library, sweeps, shards and the CI gate)"},
-      {"gate", "compare two procedures files on the same seeds",
-       "issue 7 (scenario library, sweeps, shards and the CI gate)"},
       {"report", "render report.html, dag.svg, dag.dot, trace.json", "issue 8 (reports)"},
   };
   for (const Unbuilt& u : kUnbuilt) {
