@@ -338,6 +338,35 @@ struct MaintenanceProcedures {
   int noisy_pages_per_day = 10;  // an alert rule paging more than this is noted as noisy
 };
 
+// What `dreamsim gate` holds a candidate procedures file to. The gate runs
+// the baseline and the candidate on the same seeds and compares each gated
+// metric paired, seed by seed (Wilcoxon signed-rank test, Hodges-Lehmann
+// shift; model/wilcoxon.hpp). A metric is worse when the test is
+// significant at `alpha` and the shift in the bad direction exceeds
+// max(tolerance, relative_tolerance x |baseline median|). The gate reads
+// this section from the baseline's file, so a pull request cannot loosen
+// the gate it is judged by. Not read by any controller.
+struct GatedMetric {
+  std::string name;               // an outcome metric ("ttd_s") or "score"
+  bool higher_is_better = false;  // direction: lower (the default) or higher
+  double tolerance = 0.0;         // in the metric's unit (seconds for *_s)
+  double relative_tolerance = 0.0;  // of the baseline's median, >= 0
+};
+
+struct GateProcedures {
+  double alpha = 0.05;  // two-sided significance level
+  // Seed-sensible defaults: a detection within one evaluation interval
+  // (10 s) is the same detection; any significant rise in lost writes,
+  // exfiltrated records, false or missed alerts or SLA breaches fails.
+  std::vector<GatedMetric> metrics = {
+      {"ttd_s", false, 10.0, 0.10},           {"ttm_s", false, 30.0, 0.10},
+      {"ttr_s", false, 60.0, 0.10},           {"slo_violation_s", false, 60.0, 0.10},
+      {"error_budget_burn", false, 0.01, 0.10}, {"failed_requests", false, 0.0, 0.10},
+      {"writes_lost", false, 0.0, 0.0},       {"records_exfiltrated", false, 0.0, 0.0},
+      {"false_alerts", false, 0.0, 0.0},      {"missed_faults", false, 0.0, 0.0},
+      {"sla_breaches", false, 0.0, 0.0},      {"score", true, 1.0, 0.0}};
+};
+
 struct Procedures {
   std::string path;  // the file it came from, or "" for the built-in defaults
   std::string hash;  // of the file's bytes, 16 hex digits
@@ -350,6 +379,7 @@ struct Procedures {
   DetectorProcedures detectors;
   ResilienceProcedures resilience;
   MaintenanceProcedures maintenance;
+  GateProcedures gate;
 };
 
 }  // namespace dreamsim::ctl

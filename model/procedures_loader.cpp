@@ -23,7 +23,7 @@ using sim::Duration;
 // The schema. Keys are listed in the order of the format (README.md).
 
 const Keys kSections = {"alerting", "startup",   "incident",   "deployment", "recovery",
-                        "score",    "detectors", "resilience", "maintenance"};
+                        "score",    "detectors", "resilience", "maintenance", "gate"};
 const Keys kAlertingKeys = {"evaluation_interval", "window",           "for",
                             "resolve_after",       "traffic_baseline", "traffic_min_rps",
                             "per_service",         "system_wide",      "thresholds"};
@@ -85,6 +85,17 @@ const Keys kMaintenanceKeys = {"enabled",       "time_of_day",   "daily_every",
 constexpr int kMaxBaselineDays = 366;
 constexpr int kMaxAlertEvaluations = 1000;
 constexpr int kMaxLongWindow = 1000000;
+const Keys kGateKeys = {"alpha", "metrics"};
+const Keys kGateMetricKeys = {"direction", "tolerance", "relative_tolerance"};
+const Keys kGateDirections = {"lower", "higher"};  // lower is better, higher is better
+// The metrics of outcome.json that a gate can compare (metrics.<name>, and
+// the score). A metric added to the outcome is added here to be gated.
+const Keys kGateMetricNames = {
+    "ttd_s",           "ttm_s",        "ttr_s",        "slo_violation_s",
+    "error_budget_burn", "requests",   "failed_requests", "writes_lost",
+    "records_exfiltrated", "false_alerts", "missed_faults", "sla_breaches",
+    "ooms",            "score"};
+constexpr double kMaxAlpha = 0.5;
 
 const Keys kDetectorKeys = {
     "enabled",        "mode",          "evaluation_interval", "baseline_window",
@@ -112,7 +123,7 @@ const std::vector<std::pair<std::string_view, const Keys*>>& section_keys() {
       {"incident", &kIncidentKeys},     {"deployment", &kDeploymentKeys},
       {"recovery", &kRecoveryKeys},     {"score", &kScoreKeys},
       {"detectors", &kDetectorKeys},    {"resilience", &kResilienceKeys},
-      {"maintenance", &kMaintenanceKeys}};
+      {"maintenance", &kMaintenanceKeys}, {"gate", &kGateKeys}};
   return kAll;
 }
 
@@ -188,6 +199,7 @@ class ProceduresReader {
     if (const DocNode* n = section(top, "detectors")) read_detectors(*n);
     if (const DocNode* n = section(top, "resilience")) read_resilience(*n);
     if (const DocNode* n = section(top, "maintenance")) read_maintenance(*n);
+    if (const DocNode* n = section(top, "gate")) read_gate(*n);
     if (c_.count() > 0) return std::nullopt;
     return std::move(p_);
   }
@@ -896,6 +908,58 @@ class ProceduresReader {
     micros_field(m, "weekly_every", {.positive = true}, mp.weekly_every);
     micros_field(m, "monthly_every", {.positive = true}, mp.monthly_every);
     int_field(m, "noisy_pages_per_day", 1, 1000000, mp.noisy_pages_per_day);
+  // --- gate ------------------------------------------------------------------
+
+  void read_gate(const DocNode& node) {
+    MapReader m(c_, node, "gate", kGateKeys,
+                [](std::string_view key) { return other_section(key, "gate"); });
+    if (!m.valid()) return;
+    read_number_field(m, "alpha", Range{0, true, kMaxAlpha, false}, p_.gate.alpha);
+    if (const DocNode* n = m.get("metrics")) read_gate_metrics(*n, m.path("metrics"));
+  }
+
+  // {name: {direction, tolerance, relative_tolerance}}: replaces the default
+  // list as a whole, in the file's order. Each field left out takes its
+  // default: direction lower (higher for score), tolerances 0.
+  void read_gate_metrics(const DocNode& node, const std::string& path) {
+    MapReader m(c_, node, path, kGateMetricNames);
+    if (!m.valid()) return;
+    std::vector<ctl::GatedMetric> metrics;
+    bool ok = true;
+    for (const DocMember& member : node.members) {
+      if (std::find(kGateMetricNames.begin(), kGateMetricNames.end(), member.key) ==
+          kGateMetricNames.end()) {
+        continue;  // reported by the MapReader
+      }
+      ctl::GatedMetric g;
+      g.name = member.key;
+      g.higher_is_better = member.key == "score";
+      const std::string field = m.path(member.key);
+      MapReader fm(c_, member.value, field, kGateMetricKeys);
+      if (!fm.valid()) {
+        ok = false;
+        continue;
+      }
+      if (const DocNode* d = fm.get("direction")) {
+        if (auto v = read_enum(c_, *d, fm.path("direction"), kGateDirections, "direction")) {
+          g.higher_is_better = *v == 1;
+        } else {
+          ok = false;
+        }
+      }
+      // Seconds are durations with a unit, like every time in the file.
+      const bool seconds = g.name.size() > 2 && g.name.substr(g.name.size() - 2) == "_s";
+      if (seconds) {
+        Duration t = Duration::micros(0);
+        ok &= read_duration_field(fm, "tolerance", {}, t);
+        g.tolerance = t.seconds_f();
+      } else {
+        ok &= read_number_field(fm, "tolerance", kNonNegative, g.tolerance);
+      }
+      ok &= read_number_field(fm, "relative_tolerance", kNonNegative, g.relative_tolerance);
+      metrics.push_back(std::move(g));
+    }
+    if (ok) p_.gate.metrics = std::move(metrics);
   }
 
   // --- shared field readers --------------------------------------------------

@@ -33,7 +33,6 @@ inline const CLI::Validator kUnsignedInteger(
 // Each subcommand file adds its subcommand to the app; the callback stores the
 // exit code in `*exit_code`.
 void add_bench_command(CLI::App& app, int* exit_code);
-void add_unbuilt_commands(CLI::App& app, int* exit_code);
 void add_run_command(CLI::App& app, int* exit_code);
 // `bench world`, added to the `bench` subcommand by add_bench_command.
 void add_bench_world(CLI::App& bench, int* exit_code);
@@ -43,6 +42,9 @@ void add_report_command(CLI::App& app, int* exit_code);
 // Renders DIR's reports (report_command.cpp) and prints the paths; throws
 // InputError on a bad run directory. Returns the exit code.
 int write_reports_or_fail(const std::string& dir);
+void add_sweep_command(CLI::App& app, int* exit_code);
+void add_merge_command(CLI::App& app, int* exit_code);
+void add_gate_command(CLI::App& app, int* exit_code);
 
 // Wall-clock seconds since an arbitrary start (steady clock), and the peak
 // resident set size of this process in bytes. For benchmarks and progress

@@ -35,12 +35,14 @@ int main(int argc, char** argv) {
   app.fallthrough(false);
 
   int exit_code = kExitOk;
-  add_unbuilt_commands(app, &exit_code);
   add_bench_command(app, &exit_code);
   add_run_command(app, &exit_code);
   add_validate_command(app, &exit_code);
   add_eval_command(app, &exit_code);
   add_report_command(app, &exit_code);
+  add_sweep_command(app, &exit_code);
+  add_merge_command(app, &exit_code);
+  add_gate_command(app, &exit_code);
 
   // An unknown subcommand gets a message that names it rather than CLI11's
   // generic "arguments were not expected".

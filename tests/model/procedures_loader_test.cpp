@@ -54,7 +54,9 @@ static_assert(sizeof(ctl::ScoreProcedures) == 112, "new score field: read it, du
 static_assert(sizeof(ctl::DetectorProcedures) == 176, "new detectors field: read it, dump it");
 static_assert(sizeof(ctl::ResilienceProcedures) == 368, "new resilience field: read it, dump it");
 static_assert(sizeof(ctl::MaintenanceProcedures) == 48, "new maintenance field: read it, dump it");
-static_assert(sizeof(ctl::Procedures) == 1392, "new procedures section: read it, dump it");
+static_assert(sizeof(ctl::GatedMetric) == 56, "new gate metric field: read it, dump it");
+static_assert(sizeof(ctl::GateProcedures) == 32, "new gate field: read it, dump it");
+static_assert(sizeof(ctl::Procedures) == 1424, "new procedures section: read it, dump it");
 #endif
 
 json dump(const ctl::Thresholds& t) { return {{"p0", t.p0}, {"p1", t.p1}, {"p2", t.p2}}; }
@@ -70,6 +72,13 @@ json dump(const ctl::Procedures& p) {
   const ctl::ResilienceProcedures& rs = p.resilience;
   const ctl::ResilienceProcedures::Guardrails& g = rs.guardrails;
   const ctl::MaintenanceProcedures& m = p.maintenance;
+  json gated = json::array();
+  for (const ctl::GatedMetric& g : p.gate.metrics) {
+    gated.push_back({{"name", g.name},
+                     {"higher_is_better", g.higher_is_better},
+                     {"tolerance", g.tolerance},
+                     {"relative_tolerance", g.relative_tolerance}});
+  }
   json grading = json::array();
   for (const ctl::GradingPhase& g : s.grading) {
     grading.push_back({{"fraction", g.fraction}, {"hold", g.hold}});
@@ -261,6 +270,7 @@ json dump(const ctl::Procedures& p) {
         {"weekly_every", m.weekly_every},
         {"monthly_every", m.monthly_every},
         {"noisy_pages_per_day", m.noisy_pages_per_day}}},
+      {"gate", {{"alpha", p.gate.alpha}, {"metrics", gated}}},
   };
 }
 
@@ -564,6 +574,13 @@ TEST(ProceduresLoader, EveryFieldOfTheFileIsRead) {
         {"weekly_every", 302400000000},
         {"monthly_every", 1209600000000},
         {"noisy_pages_per_day", 5}}},
+      {"gate",
+       {{"alpha", 0.01},
+        {"metrics",
+         {{{"name", "ttm_s"},
+           {"higher_is_better", true},
+           {"tolerance", 45.0},
+           {"relative_tolerance", 0.2}}}}}},
   };
   EXPECT_EQ(dump(p), expected) << json::diff(expected, dump(p)).dump(1);
 }
@@ -625,7 +642,27 @@ INSTANTIATE_TEST_SUITE_P(
         OneChange{"recovery: {restart_limit: 1}", "/recovery/restart_limit", 1},
         OneChange{"recovery: {integrity_check_interval: 3h20m}",
                   "/recovery/integrity_check_interval", 12000000000},
-        OneChange{"recovery: {verify_timeout: 0s}", "/recovery/verify_timeout", 0}));
+        OneChange{"recovery: {verify_timeout: 0s}", "/recovery/verify_timeout", 0},
+        OneChange{"gate: {alpha: 0.1}", "/gate/alpha", 0.1}));
+
+// The gate's metric list replaces the defaults as a whole, in the file's
+// order; a field left out takes its default (lower is better, except score).
+TEST(ProceduresLoader, GateMetricsReplaceTheList) {
+  const ctl::Procedures p = yaml_ok(
+      "gate:\n  metrics:\n    writes_lost: {}\n    score: {tolerance: 2}\n"
+      "    ttd_s: {tolerance: 1m30s, relative_tolerance: 0.5}\n");
+  ASSERT_EQ(p.gate.metrics.size(), 3u);
+  EXPECT_EQ(p.gate.metrics[0].name, "writes_lost");
+  EXPECT_FALSE(p.gate.metrics[0].higher_is_better);
+  EXPECT_EQ(p.gate.metrics[0].tolerance, 0.0);
+  EXPECT_EQ(p.gate.metrics[1].name, "score");
+  EXPECT_TRUE(p.gate.metrics[1].higher_is_better);
+  EXPECT_EQ(p.gate.metrics[1].tolerance, 2.0);
+  EXPECT_EQ(p.gate.metrics[2].name, "ttd_s");
+  EXPECT_EQ(p.gate.metrics[2].tolerance, 90.0);
+  EXPECT_EQ(p.gate.metrics[2].relative_tolerance, 0.5);
+  EXPECT_TRUE(yaml_ok("gate: {metrics: {}}\n").gate.metrics.empty());
+}
 
 TEST(ProceduresLoader, AP1AboveTheDefaultP0IsAnErrorNamingBoth) {
   // The thresholds not written keep the seed's, and the order is checked
@@ -771,7 +808,7 @@ const BadCase kCases[] = {
       "marginal_score is marginal"}},
     {"comments_only.yaml",
      {"comments_only.yaml: the file is empty; expected a mapping of procedures sections "
-      "(alerting, startup, incident, deployment, recovery, score, detectors, resilience, maintenance); write {} for the seed's procedures"}},
+      "(alerting, startup, incident, deployment, recovery, score, detectors, resilience, maintenance, gate); write {} for the seed's procedures"}},
     {"detectors_gate_above_hard.yaml",
      {"detectors_gate_above_hard.yaml:2:11: detectors.z_gate: z_gate (5) must be below z_hard (4)",
       "detectors_gate_above_hard.yaml:4:9: detectors.mode: unknown detector mode 'neural' (one "
@@ -794,13 +831,23 @@ const BadCase kCases[] = {
       "as \"30s\" or \"5m\", got the bare number 60; add a unit (us, ms, s, m, h, d)"}},
     {"empty.yaml",
      {"empty.yaml: the file is empty; expected a mapping of procedures sections (alerting, "
-      "startup, incident, deployment, recovery, score, detectors, resilience, maintenance); write {} for the seed's procedures"}},
+      "startup, incident, deployment, recovery, score, detectors, resilience, maintenance, gate); write {} for the seed's procedures"}},
     {"field_at_top_level.yaml",
      {"field_at_top_level.yaml:2:1: evaluation_interval: field 'evaluation_interval' belongs in "
       "the 'alerting' section, not at the top level"}},
     {"field_in_wrong_section.yaml",
      {"field_in_wrong_section.yaml:3:3: startup.window: field 'window' belongs in the 'alerting' "
       "section, not in 'startup'"}},
+    {"gate_alpha_out_of_range.yaml",
+     {"gate_alpha_out_of_range.yaml:1:15: gate.alpha: expected a number in (0, 0.5], got 0"}},
+    {"gate_metric_fields.yaml",
+     {"gate_metric_fields.yaml:4:42: gate.metrics.ttd_s.tolerance: expected a duration with a "
+      "unit, such as \"30s\" or \"5m\", got the bare number 10; add a unit (us, ms, s, m, h, d)",
+      "gate_metric_fields.yaml:5:30: gate.metrics.writes_lost.direction: unknown direction 'down' "
+      "(one of: lower, higher)"}},
+    {"gate_metric_unknown.yaml",
+     {"gate_metric_unknown.yaml:3:5: gate.metrics.ttd: unknown field 'ttd'; did you mean "
+      "'ttd_s'?"}},
     {"grading_empty.yaml",
      {"grading_empty.yaml:2:12: startup.grading: expected at least one grading phase, got an "
       "empty list (a single phase {fraction: 1} opens all traffic at once)"}},
@@ -885,7 +932,7 @@ const BadCase kCases[] = {
       "(0, 1], got 95"}},
     {"top_level_list.yaml",
      {"top_level_list.yaml:1:1: expected a mapping of procedures sections at the top level "
-      "(alerting, startup, incident, deployment, recovery, score, detectors, resilience, maintenance), got a list"}},
+      "(alerting, startup, incident, deployment, recovery, score, detectors, resilience, maintenance, gate), got a list"}},
     {"two_documents.yaml",
      {"two_documents.yaml:3:1: the file holds 2 YAML documents; a procedures file holds exactly "
       "one (remove the '---')"}},
@@ -910,7 +957,7 @@ const BadCase kCases[] = {
       "'evalution_interval'; did you mean 'evaluation_interval'?"}},
     {"unknown_section.yaml",
      {"unknown_section.yaml:1:1: alerts: unknown field 'alerts' (known fields: alerting, "
-      "startup, incident, deployment, recovery, score, detectors, resilience, maintenance)"}},
+      "startup, incident, deployment, recovery, score, detectors, resilience, maintenance, gate)"}},
     {"yaml_syntax_error.yaml",
      {"yaml_syntax_error.yaml:4:8: YAML syntax error: end of map flow not found"}},
     {"yes_is_not_boolean.yaml",
@@ -1107,7 +1154,7 @@ TEST(ValidateProcedures, AFileOfNeitherKindNamesTheKeysOfBoth) {
                 "'servces'? (a scenario has 'services' (and name, description, seed, duration, "
                 "tick, environment, data_stores, agents, load, noise, faults, procedures, "
                 "startup, expectations, deployments); a procedures file has only the sections alerting, "
-                "startup, incident, deployment, recovery, score, detectors, resilience, maintenance)\n" +
+                "startup, incident, deployment, recovery, score, detectors, resilience, maintenance, gate)\n" +
                 file.string() + ": 1 problem\n");
   // A scenario field without services is a scenario that lacks them; a
   // section with an unknown key is procedures with an unknown key.
