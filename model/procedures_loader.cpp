@@ -908,6 +908,8 @@ class ProceduresReader {
     micros_field(m, "weekly_every", {.positive = true}, mp.weekly_every);
     micros_field(m, "monthly_every", {.positive = true}, mp.monthly_every);
     int_field(m, "noisy_pages_per_day", 1, 1000000, mp.noisy_pages_per_day);
+  }
+
   // --- gate ------------------------------------------------------------------
 
   void read_gate(const DocNode& node) {
