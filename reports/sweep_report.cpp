@@ -41,7 +41,10 @@ Json rounded(double v) {
 bool expectations_passed(const Json& expectations) {
   if (!expectations.is_array()) return true;
   for (const Json& e : expectations) {
-    if (!e.is_object() || !e.contains("passed") || e["passed"] != true) return false;
+    // As model::expectations_passed: only a judged expectation that failed
+    // fails the run; `reachable` ones (passed: null) are aggregated, not judged.
+    if (!e.is_object()) return false;
+    if (e.contains("passed") && e["passed"].is_boolean() && !e["passed"].get<bool>()) return false;
   }
   return true;
 }
@@ -62,7 +65,8 @@ RunRecord run_record(const Json& outcome) {
     for (const Json& e : outcome["expectations"]) {
       Json kept;
       kept["text"] = e.value("text", std::string());
-      kept["passed"] = e.contains("passed") && e["passed"] == true;
+      kept["passed"] = e.contains("passed") && e["passed"].is_boolean() ? e["passed"] : Json(nullptr);
+      if (e.contains("reached")) kept["reached"] = e["reached"];
       kept["evidence"] = e.contains("evidence") ? e["evidence"] : Json(nullptr);
       r.expectations.push_back(std::move(kept));
     }
@@ -176,7 +180,11 @@ Json scenario_json(const ScenarioRuns& s) {
       const Json& e = r.expectations[i];
       if (i == tallies.size()) tallies.push_back(Tally{e.value("text", std::string()), 0, 0});
       ++tallies[i].runs;
-      if (e.contains("passed") && e["passed"] == true) ++tallies[i].passed;
+      // A `reachable` expectation (passed: null) counts when it was reached.
+      const bool met = e.contains("passed") && e["passed"].is_boolean()
+                           ? e["passed"].get<bool>()
+                           : e.value("reached", false);
+      if (met) ++tallies[i].passed;
     }
   }
   Json expectations = Json::array();

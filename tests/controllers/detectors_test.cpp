@@ -214,6 +214,7 @@ std::vector<ServiceInfo> three_services() {
 
 DetectorProcedures test_procedures() {
   DetectorProcedures p;
+  p.enabled = true;  // off in the built-in defaults
   p.warmup = 30 * kMinute;
   p.max_attempts = 20000;
   return p;

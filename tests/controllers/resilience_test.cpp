@@ -193,6 +193,7 @@ struct Rig {
 
 ResilienceProcedures quiet() {
   ResilienceProcedures p;
+  p.enabled = true;  // off in the built-in defaults
   p.guardrails.autoscale.enabled = false;
   p.guardrails.rate_limit.enabled = false;
   p.guardrails.brownout.enabled = false;

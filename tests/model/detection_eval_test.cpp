@@ -104,9 +104,9 @@ class LibraryScenario : public ::testing::TestWithParam<const char*> {};
 // The detectors find the fault, and static thresholds do not fire before
 // them (latency creep: never; slow leak: hours later).
 TEST_P(LibraryScenario, DetectorsCatchItBeforeStaticThresholds) {
-  const LoadResult l = load_scenario((kRoot / "scenarios" / "library" / GetParam()).string());
+  const LoadResult l = load_scenario((kRoot / "scenarios" / "examples" / GetParam()).string());
   ASSERT_TRUE(l.ok()) << l.format();
-  model::Run run(*l.scenario, ctl::Procedures{}, RunOptions{l.scenario->seed, true});
+  model::Run run(*l.scenario, l.scenario->procedures_loaded.value_or(ctl::Procedures{}), RunOptions{l.scenario->seed, true});
   run.execute();
   const int64_t detectors = first_alert(run.world(), "detectors");
   const int64_t alerting = first_alert(run.world(), "alerting");
@@ -120,7 +120,7 @@ TEST_P(LibraryScenario, DetectorsCatchItBeforeStaticThresholds) {
   EXPECT_EQ(det["false_alerts"], 0);
   EXPECT_TRUE(out["detectors"]["trained"].get<bool>());
   // Same scenario, same seed: the same bytes.
-  model::Run again(*l.scenario, ctl::Procedures{}, RunOptions{l.scenario->seed, true});
+  model::Run again(*l.scenario, l.scenario->procedures_loaded.value_or(ctl::Procedures{}), RunOptions{l.scenario->seed, true});
   again.execute();
   EXPECT_EQ(run.trace_hash(), again.trace_hash());
 }
@@ -133,7 +133,7 @@ TEST(EvalCommand, WritesTheTableForEveryMethod) {
   const fs::path out = fs::path(::testing::TempDir()) / "dreamsim_eval_test";
   fs::remove_all(out);
   const cli_test::CommandResult ok = cli_test::run_dreamsim(
-      "eval " + cli_test::quoted(kRoot / "scenarios" / "library" / "latency-creep-detectors.yaml") +
+      "eval " + cli_test::quoted(kRoot / "scenarios" / "examples" / "latency-creep-detectors.yaml") +
       " --seeds 3..3 --out " + cli_test::quoted(out));
   ASSERT_EQ(ok.exit_code, 0) << ok.err;
   const nlohmann::json j = nlohmann::json::parse(cli_test::read_text(out / "eval.json"));
@@ -154,7 +154,7 @@ TEST(EvalCommand, WritesTheTableForEveryMethod) {
 
 TEST(EvalCommand, BadSeedsAreBadInput) {
   const cli_test::CommandResult r = cli_test::run_dreamsim(
-      "eval " + cli_test::quoted(kRoot / "scenarios" / "library" / "latency-creep-detectors.yaml") +
+      "eval " + cli_test::quoted(kRoot / "scenarios" / "examples" / "latency-creep-detectors.yaml") +
       " --seeds 5..2");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--seeds: 5..2: the first seed is after the last"), std::string::npos)

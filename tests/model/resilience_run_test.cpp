@@ -30,11 +30,17 @@ Scenario load_text(const std::string& text) {
   return r.ok() ? *r.scenario : Scenario{};
 }
 
+// The resilience early warning is off in the built-in defaults; these tests
+// switch it on and change the rest through `yaml`.
 ctl::Procedures procedures(const std::string& yaml) {
   const ProceduresLoad r = load_procedures_text(yaml, SourceFormat::kYaml, "p.yaml");
   EXPECT_TRUE(r.ok()) << r.format();
-  return r.ok() ? *r.procedures : ctl::Procedures{};
+  ctl::Procedures p = r.ok() ? *r.procedures : ctl::Procedures{};
+  p.resilience.enabled = true;
+  return p;
 }
+
+ctl::Procedures resilience_on() { return procedures("{}\n"); }
 
 const char* kGuardrailsOff =
     "resilience:\n  guardrails:\n    autoscale: {enabled: false}\n    rate_limit: {enabled: "
@@ -87,11 +93,11 @@ TEST_P(RetryStorm, RecoversWithGuardrailsAndNotWithout) {
 
 INSTANTIATE_TEST_SUITE_P(Scenarios, RetryStorm,
                          ::testing::Values("scenarios/examples/retry-storm.yaml",
-                                           "scenarios/library/retry-storm-cascade.yaml"));
+                                           "scenarios/examples/retry-storm-cascade.yaml"));
 
 TEST(Guardrails, TriggersAreInTheOutcome) {
-  const Scenario s = load_file(kRoot / "scenarios/library/retry-storm-cascade.yaml");
-  const Json on = run(s, ctl::Procedures{}, 1);
+  const Scenario s = load_file(kRoot / "scenarios/examples/retry-storm-cascade.yaml");
+  const Json on = run(s, resilience_on(), 1);
   ASSERT_TRUE(on.contains("resilience"));
   EXPECT_FALSE(on["resilience"]["guardrail_triggers"].empty());
   bool decision = false;
@@ -151,7 +157,7 @@ load:
 noise: {cv: 0.05, autocorrelation: 0.3}
 faults: []
 )");
-  const Json o = run(s, ctl::Procedures{}, 1);
+  const Json o = run(s, resilience_on(), 1);
   EXPECT_EQ(o["resilience"]["alerts"], 0);
   EXPECT_GE(o["resilience"]["index_min"].get<double>(), 50.0);
   EXPECT_TRUE(o["metrics"]["early_warning_lead_s"].is_null());
@@ -163,8 +169,8 @@ faults: []
 // controller's work): the jobs fire, their actions are in the outcome, and
 // the refreshed baselines keep the early warning quiet on a healthy system.
 TEST(Maintenance, JobsFireOnAMultiDayRunAndKeepFalseWarningsDown) {
-  const Scenario s = load_file(kRoot / "scenarios/library/week-diurnal-maintenance.yaml");
-  const Json on = run(s, ctl::Procedures{}, 1);
+  const Scenario s = load_file(kRoot / "scenarios/examples/week-diurnal-maintenance.yaml");
+  const Json on = run(s, resilience_on(), 1);
   const Json& jobs = on["maintenance"]["jobs"];
   int daily = 0, weekly = 0;
   bool refreshed = false, reviewed = false;
@@ -198,7 +204,7 @@ TEST(Maintenance, JobsFireOnAMultiDayRunAndKeepFalseWarningsDown) {
 
 TEST(Maintenance, ShortRunsHaveNoJobs) {
   const Scenario s = load_file(kRoot / "scenarios/examples/retry-storm.yaml");
-  const Json o = run(s, ctl::Procedures{}, 1);
+  const Json o = run(s, resilience_on(), 1);
   EXPECT_TRUE(o["maintenance"]["jobs"].empty());
 }
 
