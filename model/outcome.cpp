@@ -191,14 +191,15 @@ Json outcome_json(const World& world) {
 
 std::string outcome_text(const Json& outcome) { return outcome.dump(2) + "\n"; }
 
-std::string write_outcome(const std::string& dir, const Json& outcome) {
+std::string write_file_atomic(const std::string& path, const std::string& text) {
   namespace fs = std::filesystem;
   std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) return "cannot create directory " + dir + ": " + ec.message();
-  const fs::path target = fs::path(dir) / "outcome.json";
-  const fs::path tmp = fs::path(dir) / "outcome.json.tmp";
-  const std::string text = outcome_text(outcome);
+  const fs::path target(path);
+  if (target.has_parent_path()) {
+    fs::create_directories(target.parent_path(), ec);
+    if (ec) return "cannot create directory " + target.parent_path().string() + ": " + ec.message();
+  }
+  const fs::path tmp = fs::path(path + ".tmp");
   std::FILE* file = std::fopen(tmp.c_str(), "wb");
   if (file == nullptr) return "cannot write " + tmp.string() + ": " + std::strerror(errno);
   const bool written = std::fwrite(text.data(), 1, text.size(), file) == text.size() &&
@@ -214,6 +215,11 @@ std::string write_outcome(const std::string& dir, const Json& outcome) {
     return "cannot rename " + tmp.string() + " to " + target.string() + ": " + ec.message();
   }
   return {};
+}
+
+std::string write_outcome(const std::string& dir, const Json& outcome) {
+  return write_file_atomic((std::filesystem::path(dir) / "outcome.json").string(),
+                           outcome_text(outcome));
 }
 
 }  // namespace dreamsim::model

@@ -34,6 +34,12 @@ std::string outcome_text(const nlohmann::ordered_json& outcome);
 // written and flushed, then renamed over the target, so a reader never sees
 // half a file. Creates DIR if needed. Returns an empty string on success, or a
 // message naming the path and the system error.
+// Writes `text` to PATH atomically: PATH.tmp is written, flushed and synced,
+// then renamed over PATH, so a reader never sees half a file; creates the
+// parent directory. Returns "" on success, or a message naming the path and
+// the system error. Every file dreamsim writes goes through this.
+std::string write_file_atomic(const std::string& path, const std::string& text);
+
 std::string write_outcome(const std::string& dir, const nlohmann::ordered_json& outcome);
 
 }  // namespace dreamsim::model

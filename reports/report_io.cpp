@@ -1,5 +1,7 @@
 #include "reports/report_io.hpp"
 
+#include "model/outcome.hpp"
+
 #include <unistd.h>
 
 #include <cerrno>
@@ -36,29 +38,7 @@ Json parse_json_file(const std::string& path) {
 }
 
 std::string write_file_atomic(const std::string& path, const std::string& text) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  const fs::path target(path);
-  if (target.has_parent_path()) {
-    fs::create_directories(target.parent_path(), ec);
-    if (ec) return "cannot create directory " + target.parent_path().string() + ": " + ec.message();
-  }
-  const fs::path tmp = fs::path(path + ".tmp");
-  std::FILE* file = std::fopen(tmp.c_str(), "wb");
-  if (file == nullptr) return "cannot write " + tmp.string() + ": " + std::strerror(errno);
-  const bool written = std::fwrite(text.data(), 1, text.size(), file) == text.size() &&
-                       std::fflush(file) == 0 && ::fsync(::fileno(file)) == 0;
-  const int write_errno = errno;
-  if (std::fclose(file) != 0 || !written) {
-    fs::remove(tmp, ec);
-    return "cannot write " + tmp.string() + ": " + std::strerror(write_errno);
-  }
-  fs::rename(tmp, target, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    return "cannot rename " + tmp.string() + " to " + target.string() + ": " + ec.message();
-  }
-  return {};
+  return model::write_file_atomic(path, text);
 }
 
 std::string json_text(const Json& document) { return document.dump(2) + "\n"; }

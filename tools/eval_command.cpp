@@ -34,6 +34,7 @@
 #include <nlohmann/json.hpp>
 
 #include "model/detection_eval.hpp"
+#include "model/outcome.hpp"
 #include "model/procedures_loader.hpp"
 #include "model/run.hpp"
 #include "model/scenario_loader.hpp"
@@ -119,21 +120,6 @@ std::string cell(double v, const char* fmt) {
   char buf[32];
   std::snprintf(buf, sizeof buf, fmt, v);
   return buf;
-}
-
-std::string write_atomically(const fs::path& path, const std::string& text) {
-  const fs::path tmp = path.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return "cannot write " + tmp.string();
-    out << text;
-    out.flush();
-    if (!out) return "cannot write " + tmp.string();
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) return "cannot rename " + tmp.string() + " to " + path.string() + ": " + ec.message();
-  return "";
 }
 
 }  // namespace
@@ -318,7 +304,7 @@ void add_eval_command(CLI::App& app, int* exit_code) {
       for (const auto& [name, text] :
            {std::pair<std::string, std::string>{"eval.json", doc.dump(2) + "\n"},
             std::pair<std::string, std::string>{"eval.md", md}}) {
-        const std::string error = write_atomically(fs::path(params->out) / name, text);
+        const std::string error = model::write_file_atomic((fs::path(params->out) / name).string(), text);
         if (!error.empty()) throw InputError("--out: " + error);
       }
       std::printf("wrote %s and %s\n", (fs::path(params->out) / "eval.json").string().c_str(),
