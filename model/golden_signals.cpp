@@ -114,6 +114,11 @@ void GoldenSignals::window(Signal signal, size_t column, size_t count,
   for (int64_t i = 0; i < n; ++i) out[static_cast<size_t>(i)] = at(signal, column, ticks_ - n + i);
 }
 
+void GoldenSignals::append_range(Signal signal, size_t column, int64_t begin, int64_t end,
+                                 std::vector<double>& out) const {
+  for_range(signal, column, begin, end, [&out](int64_t, double v) { out.push_back(v); });
+}
+
 double GoldenSignals::window_mean(Signal signal, size_t column, size_t count) const {
   const int64_t n = std::min<int64_t>(static_cast<int64_t>(count), kept());
   if (n == 0) return kNaN;
