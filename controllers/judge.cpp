@@ -34,6 +34,34 @@ std::vector<double> finite(const std::vector<double>& v) {
 // P(Z > z) for a standard normal Z.
 double upper_tail(double z) { return 0.5 * std::erfc(z / std::sqrt(2.0)); }
 
+// The z with upper_tail(z) = 1 - p, by bisection (p in (0.5, 1)).
+double normal_quantile(double p) {
+  double lo = 0.0, hi = 40.0;
+  for (int i = 0; i < 200 && hi - lo > 1e-12; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    if (upper_tail(mid) > 1.0 - p) {
+      lo = mid;
+    } else {
+      hi = mid;
+    }
+  }
+  return 0.5 * (lo + hi);
+}
+
+double variance_of(const std::vector<double>& v, double mean) {
+  if (v.size() < 2) return 0.0;
+  double ss = 0.0;
+  for (double x : v) ss += (x - mean) * (x - mean);
+  return ss / static_cast<double>(v.size() - 1);
+}
+
+// The standard error of mean(a) - mean(b) (Welch).
+double welch_se(const std::vector<double>& a, const std::vector<double>& b) {
+  const double va = variance_of(a, mean_of(a)) / static_cast<double>(a.size());
+  const double vb = variance_of(b, mean_of(b)) / static_cast<double>(b.size());
+  return std::sqrt(va + vb);
+}
+
 // The number of arrangements of m values of one sample and n of the other
 // (no ties) giving each U = 0 .. m n, by c(u; m, n) = c(u - n; m - 1, n) +
 // c(u; m, n - 1) (the largest value belongs to the first sample, adding n
@@ -278,13 +306,21 @@ Judgement judge(const JudgeConfig& config, const std::vector<MetricSamples>& sam
     const bool significant = test.p_value < alpha;
     // Which way the canary moved, by its U: above the mean is higher.
     const bool higher = test.u > static_cast<double>(base.size() * canary.size()) / 2.0;
-    const bool beyond = std::fabs(e.effect) > e.allowed && ((higher && e.effect > 0.0) ||
-                                                            (!higher && e.effect < 0.0));
+    bool beyond = std::fabs(e.effect) > e.allowed && ((higher && e.effect > 0.0) ||
+                                                      (!higher && e.effect < 0.0));
     const std::string stat = to_string(metric.statistic);
-    const std::string numbers =
-        format("p=%.3g, ", test.p_value) + stat +
-        format(" %.4g vs %.4g, effect %+.3g, allowed %.3g", e.canary_statistic,
-               e.baseline_statistic, e.effect, e.allowed);
+    std::string numbers = format("p=%.3g, ", test.p_value) + stat +
+                          format(" %.4g vs %.4g, effect %+.3g, allowed %.3g", e.canary_statistic,
+                                 e.baseline_statistic, e.effect, e.allowed);
+    if (beyond && !by_median) {
+      // A mean of sparse per-tick rates is noisy at small steps: beyond the
+      // allowance only when the confidence bound of the difference nearest
+      // to no change is beyond it too (Welch's standard error).
+      const double bound = std::fabs(e.effect) - normal_quantile(config.confidence) *
+                                                     welch_se(canary, base);
+      numbers += format(", bound %.3g", bound);
+      beyond = bound > e.allowed;
+    }
     if (!significant) {
       e.classification = MetricClass::kPass;
       e.reason = "no significant difference: " + numbers;

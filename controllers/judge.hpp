@@ -37,7 +37,14 @@
 //       tolerance x |baseline| + min_effect
 //     (Kayenta's effect-size `fraction`, 0.25 by default, with an absolute
 //     floor for baselines at 0). Significant but inside the tolerance is
-//     Marginal: measurably worse, not worse enough to roll back.
+//     Marginal: measurably worse, not worse enough to roll back. For a
+//     mean, the effect must exceed the allowance with the judge's
+//     confidence too: |effect| - z(confidence) x se (Welch's standard error
+//     of the difference of means) > allowance; a point estimate beyond the
+//     allowance that is not confidently beyond it is Marginal. A step with
+//     few requests on the canary measures its error rate coarsely, and a
+//     0.1 % regression must not fail at 10 % on one unlucky draw when the
+//     next, larger step will measure it properly.
 //
 //  4. Score. A metric that passes, or is marginal (within tolerance, which
 //     Kayenta counts as a pass), scores its weight, a failing one nothing;

@@ -205,5 +205,26 @@ TEST(Judge, ErrorRateUsesTheMeanAndAnAbsoluteFloor) {
   EXPECT_EQ(j.verdict, Verdict::kFail);
 }
 
+TEST(Judge, AMeanBeyondTheAllowanceOnlyByNoiseIsMarginal) {
+  JudgeConfig c;
+  c.metrics = default_judge_metrics();
+  c.metrics.erase(c.metrics.begin());  // errors (critical, mean, +0.002), cpu
+  c.metrics.pop_back();
+  // Ten ticks in 400 with 10 % errors: mean 0.0025, beyond the 0.002
+  // allowance by its point estimate, but the 98 % bound toward no change,
+  // 0.0025 - 2.0537 x 0.000782 (Welch) = 0.000895, is not: marginal.
+  std::vector<double> base(400, 0.0), noisy(400, 0.0), steady(400, 0.0);
+  for (size_t i = 0; i < 400; i += 40) noisy[i] = 0.1;
+  // A quarter of the ticks at 2 %: mean 0.005, bound 0.00411 > 0.002: fails.
+  for (size_t i = 0; i < 400; i += 4) steady[i] = 0.02;
+  Judgement j = judge(c, {{"error_rate", base, noisy}});
+  EXPECT_EQ(j.metrics[0].classification, MetricClass::kMarginal) << j.metrics[0].reason;
+  EXPECT_GT(j.metrics[0].effect, j.metrics[0].allowed);
+  EXPECT_NE(j.metrics[0].reason.find("bound 0.000895"), std::string::npos) << j.metrics[0].reason;
+  j = judge(c, {{"error_rate", base, steady}});
+  EXPECT_EQ(j.metrics[0].classification, MetricClass::kHigh) << j.metrics[0].reason;
+  EXPECT_NE(j.metrics[0].reason.find("bound 0.00411"), std::string::npos) << j.metrics[0].reason;
+}
+
 }  // namespace
 }  // namespace dreamsim::ctl
