@@ -207,7 +207,16 @@ void IncidentController::run_p1(Incident& incident) {
             disabled_modules_.end() &&
         ports_.actuators.set_module_enabled(module, false)) {
       disabled_modules_.push_back(module);
-      act(incident, "disable_module", module, why);
+      ModuleHistory& h = module_history_[module];
+      const Micros now = ports_.clock.now();
+      const bool repeat =
+          h.enabled_at >= 0 && h.strikes > 0 && now - h.enabled_at <= 2 * module_hold(h.strikes);
+      h.strikes = repeat ? h.strikes + 1 : 1;
+      h.enable_pending = false;
+      act(incident, "disable_module", module,
+          repeat ? why + "; paged again " + std::to_string((now - h.enabled_at) / kSecond) +
+                       "s after it was enabled (strike " + std::to_string(h.strikes) + ")"
+                 : why);
     }
   }
   ports_.recorder.note(ports_.clock.now(), "incident",
@@ -437,13 +446,47 @@ void IncidentController::close(Incident& incident, const std::string& why) {
     }
   }
   for (const std::string& module : disabled_modules_) {
+    ModuleHistory& h = module_history_[module];
+    const Micros extra = module_hold(h.strikes) - p_.safe_mode_exit_after;
+    if (extra > 0) {
+      enable_module_later(module, extra,
+                          "strike " + std::to_string(h.strikes) + ": held off " +
+                              std::to_string(module_hold(h.strikes) / kSecond) +
+                              "s in all after incident " + std::to_string(incident.id) +
+                              " closed on " + why);
+      continue;
+    }
     ports_.actuators.set_module_enabled(module, true);
+    h.enabled_at = ports_.clock.now();
     act(incident, "enable_module", module, why);
   }
   disabled_modules_.clear();
   incident.resolved_at = ports_.clock.now();
   if (incident.mitigated_at < 0) incident.mitigated_at = incident.responded_at;
   act(incident, "resolve_incident", incident.service, why);
+}
+
+Micros IncidentController::module_hold(int strikes) const {
+  const int doublings = std::clamp(strikes - 1, 0, 3);
+  return p_.safe_mode_exit_after * (Micros{1} << doublings);
+}
+
+void IncidentController::enable_module_later(const std::string& module, Micros delay,
+                                             const std::string& why) {
+  module_history_[module].enable_pending = true;
+  ports_.recorder.note(ports_.clock.now(), "incident",
+                       module + " stays disabled for " + std::to_string(delay / kSecond) +
+                           "s more (" + why + ")");
+  ports_.clock.call_after(delay, [this, module, why] {
+    ModuleHistory& h = module_history_[module];
+    // Disabled again in between (a new incident owns it now): leave it.
+    if (!h.enable_pending) return;
+    h.enable_pending = false;
+    ports_.actuators.set_module_enabled(module, true);
+    h.enabled_at = ports_.clock.now();
+    ports_.recorder.decision(
+        Decision{ports_.clock.now(), "incident", "enable_module", module, why});
+  });
 }
 
 }  // namespace dreamsim::ctl

@@ -30,6 +30,12 @@
 //   P1: disable the risky module implicated (the alerting service's module),
 //       check the golden signals; "similar to P0 but less aggressive": roll
 //       back a blamed deploy, restart a failed service; no safe mode.
+//       Closing the incident enables the module again. A module that pages
+//       again soon after (within twice its hold) is a repeat offender: each
+//       repeat doubles its hold (safe_mode_exit_after, x2, x4, at most x8),
+//       and the incident closes but the module stays off until the hold has
+//       passed, so a cause that outlasts the incident is not re-enabled
+//       straight back into the same page every five minutes.
 //   P2: raise the monitoring frequency and lower the thresholds for a while
 //       (AlertingController::boost).
 //
@@ -143,6 +149,16 @@ class IncidentController {
   uint64_t watching_ = 0;  // the incident the recovery watch follows
   std::map<uint64_t, Micros> paged_at_;  // incident -> its latest page
   std::vector<std::string> disabled_modules_;
+  // Per module: how often it was disabled in a row (see P1 above), when it
+  // was last enabled again, and whether a delayed enable is pending.
+  struct ModuleHistory {
+    int strikes = 0;
+    Micros enabled_at = -1;
+    bool enable_pending = false;
+  };
+  std::map<std::string, ModuleHistory> module_history_;
+  Micros module_hold(int strikes) const;
+  void enable_module_later(const std::string& module, Micros delay, const std::string& why);
 };
 
 }  // namespace dreamsim::ctl

@@ -178,6 +178,45 @@ TEST(Incident, P1DisablesTheRiskyModuleAndReenablesItOnClose) {
   ASSERT_NE(h.first("resolve_incident"), nullptr);
 }
 
+TEST(Incident, AModuleThatPagesAgainAfterReenableIsHeldOffLonger) {
+  Harness h(shop());  // safe_mode_exit_after 2 min
+  h.world.run_to(100 * kSecond);
+  h.world.telemetry.set(Signal::kErrorRate, 3, 0.07);  // P1 on recs, and it lasts
+  h.world.run_to(110 * kSecond + 2 * kMinute);
+  ASSERT_NE(h.first("disable_module"), nullptr);
+  h.world.telemetry.mutable_state(3).disabled = true;
+  Micros t = h.world.clock.now();
+  while (h.first("enable_module") == nullptr && t < 20 * kMinute) h.world.run_to(t += kSecond);
+  ASSERT_NE(h.first("enable_module"), nullptr);
+  // Enabled again while the cause is still there: it pages again and is
+  // disabled again, as a second strike.
+  h.world.telemetry.mutable_state(3).disabled = false;
+  h.world.run_to(t + 10 * kMinute);
+  std::vector<const Decision*> disables, enables, resolves;
+  for (const Decision& d : h.world.recorder.decisions) {
+    if (d.kind == "disable_module") disables.push_back(&d);
+    if (d.kind == "enable_module") enables.push_back(&d);
+    if (d.kind == "resolve_incident") resolves.push_back(&d);
+  }
+  ASSERT_EQ(disables.size(), 2u);
+  EXPECT_NE(disables[1]->reason.find("strike 2"), std::string::npos) << disables[1]->reason;
+  h.world.telemetry.mutable_state(3).disabled = true;
+  h.world.run_to(80 * kMinute);
+  enables.clear();
+  resolves.clear();
+  for (const Decision& d : h.world.recorder.decisions) {
+    if (d.kind == "enable_module") enables.push_back(&d);
+    if (d.kind == "resolve_incident") resolves.push_back(&d);
+  }
+  ASSERT_EQ(resolves.size(), 2u);
+  ASSERT_EQ(enables.size(), 2u);
+  // The second incident closes without enabling it; the enable comes when
+  // the doubled hold (4 min in all, 2 of them already spent as the
+  // incident's own wait) has passed.
+  EXPECT_EQ(enables[1]->at - resolves[1]->at, 2 * kMinute);
+  EXPECT_NE(enables[1]->reason.find("strike 2"), std::string::npos) << enables[1]->reason;
+}
+
 TEST(Incident, TotalFailureUsesTheKillSwitchAndTheFullRecoveryInWaves) {
   Harness h(shop());
   // A restarted service serves again 20 s later.
