@@ -9,6 +9,9 @@ namespace dreamsim::ctl {
 namespace {
 
 constexpr const char* kController = "startup";
+// The one alert start-up raises, with an id of its own (alerting counts from 1,
+// the detectors and the resilience early warning from bases of their own).
+constexpr uint64_t kStartupAlertId = 0x7374000000000000ULL;
 
 std::string format(const char* fmt, double v) {
   char buf[64];
@@ -577,6 +580,15 @@ void StartupController::finish(StartupState state, const std::string& reason,
   report_.finished_at = ports_.clock.now();
   ports_.recorder.note(report_.finished_at, kController,
                        std::string("start-up ") + to_string(state));
+  if (state == StartupState::kFailed || state == StartupState::kAborted) {
+    // The seed's startup throws ("Service X failed health checks", "Invalid
+    // DAG"): somebody has to hear it. A start-up that stopped is a P0 page
+    // on the failed service (or the system), from source "startup"; it
+    // stays open, since nothing in the sequence retries.
+    ports_.recorder.alert_fired(Alert{kStartupAlertId, "P0", "startup",
+                                      service.empty() ? "system" : service, kController,
+                                      report_.finished_at, 1.0, 0.0});
+  }
   for (const Listener& l : listeners_) l(report_);
 }
 

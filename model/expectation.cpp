@@ -94,14 +94,14 @@ const std::vector<std::string>& known_action_kinds() {
 const std::vector<std::string>& known_alert_signals() {
   static const std::vector<std::string> signals = {
       "latency_p95", "error_rate",  "traffic_drop", "saturation_cpu", "saturation_memory",
-      "exfiltration", "anomaly",    "resilience",   "canary",
+      "exfiltration", "anomaly",    "resilience",   "canary",         "startup",
   };
   return signals;
 }
 
 const std::vector<std::string>& known_alert_sources() {
   static const std::vector<std::string> sources = {"alerting", "detectors", "resilience",
-                                                   "security", "deployment"};
+                                                   "security", "deployment", "startup"};
   return sources;
 }
 
