@@ -334,6 +334,44 @@ TEST(GateCli, VerdictIsTheSameForOneAndTwoJobs) {
   EXPECT_EQ(tree(dir / "j1" / "candidate"), tree(dir / "j2" / "candidate"));
 }
 
+// The P1 runbook scenario: its 2.5 s latency is a P1 page that disables the
+// slow module. A candidate that raises the P1 latency threshold to 10 s (and
+// P0 with it: a P1 above P0 is refused) turns the page into a P2 ticket, so
+// nobody disables the module: the gate fails and says which expectation
+// broke, on which seeds, and how to replay one.
+TEST(GateCli, RaisingTheP1LatencyThresholdFailsTheGate) {
+  const Scratch dir;
+  const std::string scenario = quoted(kRoot / "scenarios" / "library" / "slow-module-p1.yaml");
+  const fs::path alone =
+      dir.write("p1-only.yaml", "alerting: {thresholds: {latency_p95: {p1: 10s}}}\n");
+  const CommandResult refused =
+      run_dreamsim("gate --baseline " + quoted(kProcedures) + " --candidate " + quoted(alone) +
+                   " " + scenario + " --seeds 1..2 --out " + quoted(dir / "refused"));
+  EXPECT_EQ(refused.exit_code, 2) << refused.out << refused.err;
+  EXPECT_NE(refused.err.find("latency_p95"), std::string::npos) << refused.err;
+
+  const fs::path candidate =
+      dir.write("p1-10s.yaml", "alerting: {thresholds: {latency_p95: {p0: 10s, p1: 10s}}}\n");
+  const CommandResult r =
+      run_dreamsim("gate --baseline " + quoted(kProcedures) + " --candidate " + quoted(candidate) +
+                   " " + scenario + " --seeds 1..6 --jobs 2 --out " + quoted(dir / "g"));
+  ASSERT_EQ(r.exit_code, 1) << r.out << r.err;
+  const ordered_json gate = ordered_json::parse(read_text(dir / "g" / "gate.json"));
+  EXPECT_EQ(gate["passed"], false);
+  ASSERT_EQ(gate["scenarios"].size(), 1u);
+  EXPECT_EQ(gate["scenarios"][0]["verdict"], "worse");
+  const std::string junit = read_text(dir / "g" / "junit.xml");
+  const size_t failure = junit.find("<failure");
+  ASSERT_NE(failure, std::string::npos) << junit;
+  EXPECT_NE(junit.find("disable_module", failure), std::string::npos) << junit;
+  EXPECT_NE(junit.find("dreamsim run ", failure), std::string::npos) << junit;
+  const std::string summary = read_text(dir / "g" / "summary.md");
+  EXPECT_NE(summary.find("## dreamsim gate: FAILED"), std::string::npos) << summary;
+  EXPECT_NE(summary.find("| slow-module-p1 | **worse** |"), std::string::npos) << summary;
+  EXPECT_NE(summary.find("action disable_module on discovery within 15m"), std::string::npos)
+      << summary;
+}
+
 TEST(GateCli, BadInputExitsTwo) {
   const Scratch dir;
   const std::string scenario = quoted(kExamples / "retry-storm.yaml");
