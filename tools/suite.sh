@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine, builds dreamsim (Release) and runs the default
-# scenario suite, writing each run's outcome.json under out/<scenario>/.
+# scenario suite, writing each run's outcome.json and reports (report.html,
+# dag.svg, trace.json) under out/<scenario>/.
 #
 # The suite is the scenario library (scenarios/library/, every expectation
 # must hold) and the example scenarios (scenarios/examples/), each with its
@@ -22,7 +23,7 @@ for scenario in scenarios/library/*.yaml scenarios/library/*.json \
   [ -e "$scenario" ] || continue
   name=$(basename "${scenario%.*}")
   echo "== $scenario"
-  if ! ./build/tools/dreamsim run "$scenario" --out "out/$name"; then
+  if ! ./build/tools/dreamsim run "$scenario" --out "out/$name" --report; then
     echo "suite: $scenario failed" >&2
     status=1
   fi

@@ -223,8 +223,8 @@ TEST(ScenarioExamples, ShopCrashHasTheValuesItSays) {
   EXPECT_EQ(web.profile.kind, LoadProfileKind::kDiurnal);
   EXPECT_DOUBLE_EQ(web.profile.peak_rps, 300.0);
   EXPECT_DOUBLE_EQ(web.profile.trough_rps, 60.0);
-  EXPECT_EQ(web.profile.period, Duration::hours(2));
-  EXPECT_EQ(web.profile.peak_at, Duration::minutes(40));
+  EXPECT_EQ(web.profile.period, Duration::hours(24));
+  EXPECT_EQ(web.profile.peak_at, Duration::hours(1));
   // The entry has no noise of its own: the top-level noise applies.
   EXPECT_DOUBLE_EQ(s.noise.cv, 0.08);
   EXPECT_DOUBLE_EQ(web.noise.cv, 0.08);

@@ -24,9 +24,7 @@ TEST(ReportCommand, RunReportWritesEveryFileAndReportRendersTheSameBytes) {
   const fs::path dir = fresh_dir("run");
   const fs::path scenario = fs::path(DREAMSIM_SOURCE_DIR) / "scenarios/examples/shop-crash.yaml";
   const CommandResult run = run_dreamsim(std::string("run ") + quoted(scenario) + " --out " + quoted(dir) + " --report");
-  // A completed run writes its reports whether or not its expectations held
-  // (exit 1 says one failed); only bad input (2) writes nothing.
-  ASSERT_TRUE(run.exit_code == 0 || run.exit_code == 1) << run.exit_code << ": " << run.err;
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
   for (const char* name : {"outcome.json", "series.json", "dag.dot", "dag.svg", "report.html", "trace.json"}) {
     EXPECT_TRUE(fs::exists(dir / name)) << name;
     EXPECT_NE(run.out.find((dir / name).string()), std::string::npos) << name;
