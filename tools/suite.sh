@@ -32,5 +32,5 @@ done
 echo "== PHOLD engine benchmark"
 ./build/tools/dreamsim bench phold --lps 1000 --events 2000000 | tee out/phold.txt
 ./build/bench/phold_reference --lps 1000 --events 2000000 | tee -a out/phold.txt
-echo "suite: reports under out/ (one outcome.json per scenario, phold.txt)"
+echo "suite: reports under out/ (per scenario: outcome.json, report.html, dag.svg, trace.json; phold.txt)"
 exit $status
