@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "reports/gate_page.hpp"
 #include "reports/gate_report.hpp"
 #include "tools/cli.hpp"
 #include "tools/sweep_runner.hpp"
@@ -103,6 +104,10 @@ void add_gate_command(CLI::App& app, int* exit_code) {
     write_file_atomically((out / "junit.xml").string(), report::junit_xml(result), true);
     const std::string summary = report::summary_markdown(result);
     write_file_atomically((out / "summary.md").string(), summary, true);
+    write_file_atomically((out / "report.html").string(),
+                          report::gate_page(report::gate_json(result), base.sweep, cand.sweep,
+                                            (out / "gate.json").string()),
+                          true);
 
     std::printf("gate: %s against %s, %zu scenarios, seeds %s\n", params->candidate.c_str(),
                 params->baseline.c_str(), result.scenarios.size(), params->seeds.c_str());
@@ -115,10 +120,11 @@ void add_gate_command(CLI::App& app, int* exit_code) {
       const size_t at = summary.find("### Why it failed");
       if (at != std::string::npos) std::printf("%s", summary.substr(at).c_str());
     }
-    std::printf("gate %s: %zu of %zu scenarios worse; %s, %s, %s\n",
+    std::printf("gate %s: %zu of %zu scenarios worse; %s, %s, %s, %s\n",
                 result.passed() ? "passed" : "FAILED", result.failed_scenarios,
                 result.scenarios.size(), (out / "summary.md").string().c_str(),
-                (out / "junit.xml").string().c_str(), (out / "gate.json").string().c_str());
+                (out / "junit.xml").string().c_str(), (out / "gate.json").string().c_str(),
+                (out / "report.html").string().c_str());
     *exit_code = result.passed() ? kExitOk : kExitFailed;
   });
 }

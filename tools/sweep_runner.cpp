@@ -22,6 +22,7 @@
 #include "model/procedures_loader.hpp"
 #include "model/run.hpp"
 #include "model/scenario_loader.hpp"
+#include "reports/sweep_page.hpp"
 #include "sim/random.hpp"
 #include "sim/trace.hpp"
 #include "tools/cli.hpp"
@@ -258,6 +259,12 @@ SweepResult finish_sweep(const std::string& out, const Json& manifest,
   result.failed_runs = result.sweep["failed_runs"].get<size_t>();
   result.scenarios = std::move(scenarios);
   write_file_atomically((fs::path(out) / "sweep.json").string(), report::sweep_text(result.sweep),
+                        true);
+  // The page is a function of sweep.json alone, so a merged sweep gets the
+  // unsharded sweep's bytes.
+  write_file_atomically((fs::path(out) / "report.html").string(),
+                        report::sweep_page(result.sweep,
+                                           (fs::path(out) / "sweep.json").string()),
                         true);
   return result;
 }

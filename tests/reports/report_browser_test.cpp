@@ -5,7 +5,10 @@
 // and panels (the involved services, plus one charted on demand through the
 // URL), and the script logged no error. A screenshot is saved under the
 // build directory (tests/reports/browser/report.png) for people to look at.
-// Skipped, with a message, only when no chromium is installed.
+// The sweep and gate pages (page_fixtures.hpp) are opened the same way:
+// their script ran to its end without an error and the DOM holds every
+// chart the page rendered. Skipped, with a message, only when no chromium
+// is installed.
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,9 +20,12 @@
 
 #include <gtest/gtest.h>
 
+#include "reports/gate_page.hpp"
 #include "reports/html_report.hpp"
 #include "reports/run_reports.hpp"
 #include "reports/run_view.hpp"
+#include "reports/sweep_page.hpp"
+#include "tests/reports/page_fixtures.hpp"
 
 namespace dreamsim::report {
 namespace {
@@ -147,6 +153,67 @@ TEST(ReportInBrowser, TheDagTimelineAndChartsAreThereAndNoScriptFailed) {
   chromium(binary, "--virtual-time-budget=5000 --window-size=1300,3200 --screenshot='" + shot.string() + "'",
            url, work, &shot_out, &shot_err);
   EXPECT_TRUE(fs::exists(shot)) << shot_err;
+}
+
+// Opens `html` (written to work/NAME.html) and returns the DOM after the
+// script ran, without the script elements; empty on failure (reported).
+std::string dom_of(const std::string& binary, const std::string& html, const std::string& name) {
+  const fs::path work = fs::path(DREAMSIM_BROWSER_OUT) / name;
+  fs::remove_all(work);
+  fs::create_directories(work);
+  const fs::path page = fs::absolute(work / "report.html");
+  std::ofstream(page, std::ios::binary) << html;
+  std::string dom, err;
+  const int rc = chromium(binary, "--virtual-time-budget=5000 --dump-dom", "file://" + page.string(),
+                          work, &dom, &err);
+  EXPECT_EQ(rc, 0) << err;
+  EXPECT_FALSE(dom.empty()) << err;
+  for (size_t at = dom.find("<script"); at != std::string::npos; at = dom.find("<script", at)) {
+    const size_t close = dom.find("</script>", at);
+    if (close == std::string::npos) break;
+    dom.erase(at, close + 9 - at);
+  }
+  return dom;
+}
+
+void expect_page_ran(const std::string& dom, size_t charts, size_t scenarios) {
+  EXPECT_NE(dom.find("data-ready=\"1\""), std::string::npos) << dom.substr(0, 2000);
+  EXPECT_NE(dom.find("data-script-errors=\"0\""), std::string::npos) << dom.substr(0, 2000);
+  EXPECT_NE(dom.find("<div id=\"script-errors\" hidden=\"\"></div>"), std::string::npos);
+  // The script counted the charts in the document: what the page rendered.
+  EXPECT_EQ(count(dom, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"ecdf\""), charts);
+  EXPECT_NE(dom.find("<body data-charts=\"" + std::to_string(charts) + "\""), std::string::npos)
+      << dom.substr(0, 400);
+  EXPECT_NE(dom.find("data-scenarios=\"" + std::to_string(scenarios) + "\""), std::string::npos);
+  EXPECT_EQ(count(dom, "<section class=\"scenario\""), scenarios);
+  // Nothing the scenario named became markup.
+  EXPECT_EQ(dom.find("<script>alert(1)</script>"), std::string::npos);
+  EXPECT_NE(dom.find("&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
+  EXPECT_EQ(dom.find("<b>api</b>"), std::string::npos);
+}
+
+TEST(SweepPageInBrowser, OpensWithEveryChartAndNoScriptError) {
+  const std::string binary = find_chromium();
+  if (binary.empty()) {
+    GTEST_SKIP() << "chromium is not installed (tools/setup.sh installs Debian's chromium); "
+                    "the page was not checked in a browser";
+  }
+  const std::string page = sweep_page(fixtures::fixture_sweep());
+  // Two scenarios, three metrics that vary in each (page_fixtures.hpp).
+  expect_page_ran(dom_of(binary, page, "sweep"), 6, 2);
+}
+
+TEST(GatePageInBrowser, OpensWithEveryChartAndNoScriptError) {
+  const std::string binary = find_chromium();
+  if (binary.empty()) {
+    GTEST_SKIP() << "chromium is not installed (tools/setup.sh installs Debian's chromium); "
+                    "the page was not checked in a browser";
+  }
+  const fixtures::GateFixture f = fixtures::fixture_gate();
+  // Two scenarios, two gated metrics each, baseline and candidate on one chart.
+  const std::string dom = dom_of(binary, gate_page(f.gate, f.baseline, f.candidate), "gate");
+  expect_page_ran(dom, 4, 2);
+  EXPECT_EQ(count(dom, "class=\"step c1\""), 4u);
 }
 
 }  // namespace

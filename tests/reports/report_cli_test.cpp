@@ -1,13 +1,17 @@
-// `dreamsim report RUN_DIR` and `dreamsim run --out DIR --report`, run as a
-// user would: exit codes, messages, and the files in the run directory.
+// `dreamsim report DIR` and `dreamsim run --out DIR --report`, run as a
+// user would: exit codes, messages, and the files in a run, sweep or gate
+// directory.
 #include <filesystem>
 #include <fstream>
 #include <string>
 
 #include <gtest/gtest.h>
 
+#include "reports/gate_page.hpp"
 #include "reports/report_io.hpp"
+#include "reports/sweep_page.hpp"
 #include "tests/model/cli_runner.hpp"
+#include "tests/reports/page_fixtures.hpp"
 
 namespace dreamsim::cli_test {
 namespace {
@@ -54,7 +58,61 @@ TEST(ReportCommand, ReportNeedsOut) {
 TEST(ReportCommand, AMissingRunDirectoryIsBadInput) {
   const CommandResult r = run_dreamsim("report /nonexistent/run-dir");
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("/nonexistent/run-dir: not a run directory"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("/nonexistent/run-dir: not a run, sweep or gate directory (no such "
+                       "directory)"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST(ReportCommand, ADirectoryOfSomethingElseIsBadInput) {
+  const fs::path dir = fresh_dir("other");
+  fs::create_directories(dir);
+  std::ofstream(dir / "notes.txt") << "hello\n";
+  const CommandResult r = run_dreamsim(std::string("report ") + quoted(dir));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find(dir.string() + ": not a run, sweep or gate directory: it holds no "
+                       "outcome.json"),
+            std::string::npos)
+      << r.err;
+  EXPECT_FALSE(fs::exists(dir / "report.html"));
+}
+
+TEST(ReportCommand, RendersASweepDirectoryFromItsSweepJson) {
+  const fs::path dir = fresh_dir("sweep");
+  fs::create_directories(dir);
+  const report::Json sweep = report::fixtures::fixture_sweep();
+  std::ofstream(dir / "sweep.json") << report::sweep_text(sweep);
+  const CommandResult r = run_dreamsim(std::string("report ") + quoted(dir));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find((dir / "report.html").string()), std::string::npos) << r.out;
+  EXPECT_EQ(read_text(dir / "report.html"), report::sweep_page(sweep));
+  EXPECT_FALSE(fs::exists(dir / "trace.json"));
+
+  // A malformed sweep.json: the file and the field, exit 2.
+  report::Json bad = sweep;
+  bad["scenarios"][0]["seeds"][2]["metrics"] = "none";
+  std::ofstream(dir / "sweep.json") << report::sweep_text(bad);
+  const CommandResult b = run_dreamsim(std::string("report ") + quoted(dir));
+  EXPECT_EQ(b.exit_code, 2);
+  EXPECT_NE(b.err.find((dir / "sweep.json").string() +
+                       ": scenarios[0].seeds[2].metrics: expected an object"),
+            std::string::npos)
+      << b.err;
+}
+
+TEST(ReportCommand, RendersAGateDirectoryFromGateJsonAndItsSweeps) {
+  const fs::path dir = fresh_dir("gate");
+  const report::fixtures::GateFixture f = report::fixtures::fixture_gate();
+  fs::create_directories(dir / "baseline");
+  fs::create_directories(dir / "candidate");
+  std::ofstream(dir / "gate.json") << report::sweep_text(f.gate);
+  std::ofstream(dir / "baseline" / "sweep.json") << report::sweep_text(f.baseline);
+  std::ofstream(dir / "candidate" / "sweep.json") << report::sweep_text(f.candidate);
+  const CommandResult r = run_dreamsim(std::string("report ") + quoted(dir));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(read_text(dir / "report.html"), report::gate_page(f.gate, f.baseline, f.candidate));
+  // The sweeps' own directories stay as they are.
+  EXPECT_FALSE(fs::exists(dir / "baseline" / "report.html"));
 }
 
 TEST(ReportCommand, AMalformedOutcomeNamesTheFileAndField) {

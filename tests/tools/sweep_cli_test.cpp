@@ -90,8 +90,8 @@ TEST(SweepCli, SameBytesForOneAndTwoJobs) {
   const auto t2 = tree(dir / "j2");
   ASSERT_EQ(names(t1), names(t2));
   EXPECT_EQ(t1, t2);
-  // manifest, sweep.json and one outcome per (scenario, seed).
-  EXPECT_EQ(t1.size(), 2u + 8u);
+  // manifest, sweep.json, the page and one outcome per (scenario, seed).
+  EXPECT_EQ(t1.size(), 3u + 8u);
 
   const ordered_json sweep = ordered_json::parse(read_text(dir / "j1" / "sweep.json"));
   EXPECT_EQ(sweep["format"], "dreamsim.sweep/1");
@@ -140,7 +140,14 @@ TEST(SweepCli, ShardsMergeToTheUnshardedBytes) {
   const CommandResult merged =
       run_dreamsim("merge" + shard_dirs + " --out " + quoted(dir / "merged"));
   ASSERT_EQ(merged.exit_code, 0) << merged.out << merged.err;
+  // Every file, the page included (a function of sweep.json alone).
   EXPECT_EQ(tree(dir / "merged"), tree(dir / "whole"));
+  const std::string page = read_text(dir / "whole" / "report.html");
+  EXPECT_NE(page.find("<h1>Sweep: 2 scenarios, seeds 2..6</h1>"), std::string::npos);
+  // `dreamsim report` on the sweep directory renders the same bytes.
+  fs::remove(dir / "merged" / "report.html");
+  ASSERT_EQ(run_dreamsim("report " + quoted(dir / "merged")).exit_code, 0);
+  EXPECT_EQ(read_text(dir / "merged" / "report.html"), page);
 
   // A missing shard is named; nothing is merged.
   const CommandResult partial =
@@ -310,6 +317,9 @@ TEST(GateCli, NoOpChangePassesOnEveryScenario) {
   EXPECT_NE(junit.find("<testsuites name=\"dreamsim gate\""), std::string::npos);
   EXPECT_NE(junit.find("failures=\"0\""), std::string::npos);
   EXPECT_NE(junit.find("name=\"metric: ttd_s\""), std::string::npos);
+  const std::string page = read_text(dir / "g" / "report.html");
+  EXPECT_NE(page.find("<h1>Gate: passed</h1>"), std::string::npos);
+  EXPECT_NE(page.find("data-charts=\""), std::string::npos);
   const std::string summary = read_text(dir / "g" / "summary.md");
   EXPECT_NE(summary.find("## dreamsim gate: passed"), std::string::npos) << summary;
   EXPECT_NE(summary.find("| retry-storm | same |"), std::string::npos) << summary;
@@ -328,7 +338,7 @@ TEST(GateCli, VerdictIsTheSameForOneAndTwoJobs) {
   const CommandResult two = run_dreamsim(args + quoted(dir / "j2") + " --jobs 2");
   EXPECT_EQ(one.exit_code, two.exit_code) << one.out << two.out;
   EXPECT_NE(one.exit_code, 2) << one.err;
-  for (const char* file : {"gate.json", "junit.xml", "summary.md"}) {
+  for (const char* file : {"gate.json", "junit.xml", "summary.md", "report.html"}) {
     EXPECT_EQ(read_text(dir / "j1" / file), read_text(dir / "j2" / file)) << file;
   }
   EXPECT_EQ(tree(dir / "j1" / "candidate"), tree(dir / "j2" / "candidate"));
