@@ -189,6 +189,26 @@ Json outcome_json(const World& world) {
   return out;
 }
 
+void bound_outcome(Json& outcome) {
+  Json elided = Json::object();
+  const std::pair<const char*, size_t> lists[] = {{"alerts", kMaxOutcomeEntries},
+                                                  {"actions", kMaxOutcomeEntries},
+                                                  {"incidents", kMaxOutcomeIncidents},
+                                                  {"notes", kMaxOutcomeEntries}};
+  for (const auto& [key, cap] : lists) {
+    const auto it = outcome.find(key);
+    if (it == outcome.end() || !it->is_array() || it->size() <= cap) continue;
+    const size_t total = it->size();
+    it->erase(it->begin() + static_cast<std::ptrdiff_t>(cap), it->end());
+    elided[key] = {{"kept", cap}, {"total", total}};
+  }
+  if (elided.empty()) return;
+  elided["note"] =
+      "an alert flood: these lists keep their first entries in time order and drop the rest; "
+      "metrics, expectations and the score counted every entry";
+  outcome["elided"] = std::move(elided);
+}
+
 std::string outcome_text(const Json& outcome) { return outcome.dump(2) + "\n"; }
 
 std::string write_file_atomic(const std::string& path, const std::string& text) {

@@ -27,6 +27,20 @@ inline constexpr const char* kOutcomeFormat = "dreamsim.outcome/1";
 // The outcome of a finished (or stopped) run.
 nlohmann::ordered_json outcome_json(const World& world);
 
+// Alert floods (a flapping dependency for a week, a thousand services
+// paging at once) must not make outcome.json, and the reports drawn from
+// it, grow without bound. Once a run is judged (expectations, score and
+// metrics count every entry), bound_outcome() keeps the first
+// kMaxOutcomeEntries of each of "alerts", "actions" and "notes" and the
+// first kMaxOutcomeIncidents of "incidents" (an incident carries its
+// actions), in time order, and says what it dropped in "elided":
+//   {"alerts": {"kept": 5000, "total": 12840}, ..., "note": "..."}
+// The section is absent when nothing was dropped, so an ordinary run's
+// bytes do not change.
+inline constexpr size_t kMaxOutcomeEntries = 5000;
+inline constexpr size_t kMaxOutcomeIncidents = 1000;
+void bound_outcome(nlohmann::ordered_json& outcome);
+
 // The document as written to disk: two-space indentation and a final newline.
 std::string outcome_text(const nlohmann::ordered_json& outcome);
 

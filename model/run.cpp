@@ -56,6 +56,8 @@ nlohmann::ordered_json Run::outcome() const {
   const Score score = score_outcome(out, procedures_.score);
   out["score"] = score.value;
   out["score_components"] = score.components;
+  // Judged on every entry; written with at most a bounded number of them.
+  bound_outcome(out);
   return out;
 }
 

@@ -292,6 +292,19 @@ RunView build_view(const RunDir& run) {
     v.missing.push_back("series.json is missing: no dependency edges, critical path, thresholds "
                         "or charts (runs written by this version of 'dreamsim run --out' have it)");
   }
+  // An alert flood: outcome.json kept the first entries of some lists
+  // (model::bound_outcome); the timeline shows only those.
+  if (const Json* elided = member(o, "elided"); elided != nullptr && elided->is_object()) {
+    std::string what;
+    for (const auto& [key, e] : elided->items()) {
+      if (!e.is_object()) continue;
+      what += (what.empty() ? "" : ", ") + key + " " + e.value("kept", Json(0)).dump() + " of " +
+              e.value("total", Json(0)).dump();
+    }
+    v.missing.push_back("outcome.json kept only the first entries of an alert flood (" + what +
+                        "); the timeline and the lists show those, the metrics and "
+                        "expectations counted them all");
+  }
 
   // Services: series.json knows the graph; outcome.json only the ids.
   std::map<std::string, size_t> index;

@@ -111,10 +111,27 @@ std::string chrome_trace(const RunDir& run, const RunView& view) {
       }
     }
   }
+  // Instants beyond kMaxTraceInstants per kind are counted, not written,
+  // and one "elided" instant on the system track says how many from when.
+  struct Elided {
+    size_t count = 0;
+    int64_t from = 0;
+  };
+  Elided elided_alerts, elided_actions;
+  size_t kept_alerts = 0, kept_actions = 0;
+  auto over = [](size_t* kept, Elided* e, int64_t ts) {
+    if (*kept < kMaxTraceInstants) {
+      ++*kept;
+      return false;
+    }
+    if (e->count++ == 0) e->from = ts;
+    return true;
+  };
   for (const Json& a : list(o, "alerts")) {
     const std::string service = str(a, "service");
     const Json* fired = member(a, "fired_at_s");
     if (fired == nullptr || !fired->is_number()) continue;
+    if (over(&kept_alerts, &elided_alerts, micros(fired->get<double>()))) continue;
     Json args = {{"signal", str(a, "signal")}, {"source", str(a, "source")},
                  {"resolved_at_s", a.contains("resolved_at_s") ? a["resolved_at_s"] : Json(nullptr)}};
     services.instant(service.empty() ? "system" : service,
@@ -124,6 +141,7 @@ std::string chrome_trace(const RunDir& run, const RunView& view) {
   for (const Json& a : list(o, "actions")) {
     const Json* at = member(a, "at_s");
     if (at == nullptr || !at->is_number()) continue;
+    if (over(&kept_actions, &elided_actions, micros(at->get<double>()))) continue;
     controllers.instant(str(a, "controller"), str(a, "kind") + " " + str(a, "target"), "action",
                         micros(at->get<double>()),
                         {{"target", str(a, "target")}, {"reason", str(a, "reason")}});
@@ -158,10 +176,30 @@ std::string chrome_trace(const RunDir& run, const RunView& view) {
       }
     }
   }
+  Json elided = Json::object();
+  for (const auto& [what, e] :
+       {std::pair<const char*, const Elided*>{"alerts", &elided_alerts}, {"actions", &elided_actions}}) {
+    if (e->count == 0) continue;
+    const std::string text = std::to_string(e->count) + " more " + what + " elided";
+    services.instant("system", text, "elided", e->from,
+                     {{"elided", e->count},
+                      {"kept", kMaxTraceInstants},
+                      {"why", std::string("trace.json keeps the first ") +
+                                  std::to_string(kMaxTraceInstants) + " " + what +
+                                  "; outcome.json lists what it kept"}});
+    elided[what] = {{"kept", kMaxTraceInstants}, {"elided", e->count}};
+  }
+  // What outcome.json itself dropped (model::bound_outcome).
+  if (const Json* e = member(o, "elided"); e != nullptr && e->is_object()) {
+    elided["outcome.json"] = *e;
+  }
   // The run's span, so that viewers show the whole simulated time.
   modes.slice("run", view.scenario, "run", 0, end, {{"seed", view.seed}, {"trace_hash", view.trace_hash}});
 
-  std::string text = "{\"displayTimeUnit\":\"ms\",\"traceEvents\":[\n";
+  std::string text = "{\"displayTimeUnit\":\"ms\",";
+  // Said in the file, never silent: viewers show otherData as metadata.
+  if (!elided.empty()) text += "\"otherData\":" + Json{{"elided", elided}}.dump() + ",";
+  text += "\"traceEvents\":[\n";
   for (size_t i = 0; i < events.size(); ++i) {
     text += events[i].dump();
     text += i + 1 < events.size() ? ",\n" : "\n";

@@ -11,13 +11,24 @@
 // reason in args. Slices on one track must nest, so slices that overlap
 // without nesting go to a numbered extra track of the same service or
 // controller ("api #2"). Times are microseconds of simulated time.
+//
+// Bounded under alert floods: at most kMaxTraceInstants alert instants and
+// as many action instants are written (the first, in outcome order); the
+// rest are counted in one "N more alerts elided" instant on the system
+// track at the first one dropped, and in the document's "otherData"
+// {"elided": ...}, which also repeats what outcome.json dropped
+// (model::bound_outcome). A run within the bounds gives the same bytes as
+// before.
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 #include "reports/run_view.hpp"
 
 namespace dreamsim::report {
+
+inline constexpr size_t kMaxTraceInstants = 5000;
 
 // The trace document, one event per line.
 std::string chrome_trace(const RunDir& run, const RunView& view);

@@ -14,6 +14,7 @@
 
 #include <gtest/gtest.h>
 
+#include "model/outcome.hpp"
 #include "reports/dag.hpp"
 #include "reports/html_report.hpp"
 #include "reports/run_reports.hpp"
@@ -378,6 +379,57 @@ TEST(Trace, OverlappingSlicesGoToAnExtraTrack) {
   const RunDir run = load_run_dir(dir.string());
   const std::string text = chrome_trace(run, build_view(run));
   EXPECT_NE(text.find("\"name\":\"db #2\""), std::string::npos);
+}
+
+TEST(Trace, AnAlertFloodIsCappedAndTheFileSaysSo) {
+  const fs::path dir = edited_copy("flood", [](Json& o) {
+    Json alerts = Json::array();
+    for (int i = 0; i < 20000; ++i) {
+      alerts.push_back({{"severity", "P2"}, {"signal", "error_rate"}, {"service", "api"},
+                        {"fired_at_s", i * 0.09}, {"resolved_at_s", i * 0.09 + 0.05},
+                        {"source", "alerting"}});
+    }
+    o["alerts"] = std::move(alerts);
+    o["elided"] = {{"notes", {{"kept", 5000}, {"total", 7000}}}};
+  });
+  const RunDir run = load_run_dir(dir.string());
+  const RunView view = build_view(run);
+  const std::string text = chrome_trace(run, view);
+  const Json trace = Json::parse(text);
+  size_t alerts = 0;
+  for (const Json& e : trace["traceEvents"]) alerts += e.value("cat", "") == "alert" ? 1 : 0;
+  EXPECT_EQ(alerts, kMaxTraceInstants);
+  EXPECT_NE(text.find("\"name\":\"15000 more alerts elided\",\"cat\":\"elided\""),
+            std::string::npos);
+  EXPECT_EQ(trace["otherData"]["elided"]["alerts"]["elided"], 15000);
+  EXPECT_EQ(trace["otherData"]["elided"]["outcome.json"]["notes"]["total"], 7000);
+  EXPECT_LT(text.size(), 2000000u);
+  // The page's header repeats what outcome.json dropped.
+  bool said = false;
+  for (const std::string& m : view.missing) said |= m.find("notes 5000 of 7000") != std::string::npos;
+  EXPECT_TRUE(said);
+  // A run within the bounds has no otherData: the golden trace is unchanged.
+  EXPECT_EQ(chrome_trace(escape_run(), build_view(escape_run())).find("otherData"),
+            std::string::npos);
+}
+
+TEST(Outcome, BoundKeepsTheFirstEntriesAndSaysWhatItDropped) {
+  Json o = Json::parse(read(kData + "/escape/outcome.json"));
+  const Json small = o;
+  model::bound_outcome(o);
+  EXPECT_EQ(o, small);  // within the bounds: untouched
+  Json alerts = Json::array();
+  for (size_t i = 0; i < model::kMaxOutcomeEntries + 7; ++i) {
+    alerts.push_back({{"severity", "P2"}, {"fired_at_s", static_cast<double>(i)}});
+  }
+  o["alerts"] = alerts;
+  model::bound_outcome(o);
+  ASSERT_EQ(o["alerts"].size(), model::kMaxOutcomeEntries);
+  EXPECT_EQ(o["alerts"].back()["fired_at_s"], static_cast<double>(model::kMaxOutcomeEntries - 1));
+  EXPECT_EQ(o["elided"]["alerts"]["kept"], model::kMaxOutcomeEntries);
+  EXPECT_EQ(o["elided"]["alerts"]["total"], model::kMaxOutcomeEntries + 7);
+  EXPECT_FALSE(o["elided"].contains("actions"));
+  EXPECT_TRUE(o["elided"]["note"].is_string());
 }
 
 // --- Helpers ---
