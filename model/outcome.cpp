@@ -202,6 +202,16 @@ void bound_outcome(Json& outcome) {
     it->erase(it->begin() + static_cast<std::ptrdiff_t>(cap), it->end());
     elided[key] = {{"kept", cap}, {"total", total}};
   }
+  // The detectors' own alert list (controller_host.cpp), the same flood.
+  const auto det = outcome.find("detectors");
+  if (det != outcome.end() && det->is_object()) {
+    const auto it = det->find("alerts");
+    if (it != det->end() && it->is_array() && it->size() > kMaxOutcomeEntries) {
+      const size_t total = it->size();
+      it->erase(it->begin() + static_cast<std::ptrdiff_t>(kMaxOutcomeEntries), it->end());
+      elided["detectors.alerts"] = {{"kept", kMaxOutcomeEntries}, {"total", total}};
+    }
+  }
   if (elided.empty()) return;
   elided["note"] =
       "an alert flood: these lists keep their first entries in time order and drop the rest; "

@@ -31,9 +31,10 @@ nlohmann::ordered_json outcome_json(const World& world);
 // paging at once) must not make outcome.json, and the reports drawn from
 // it, grow without bound. Once a run is judged (expectations, score and
 // metrics count every entry), bound_outcome() keeps the first
-// kMaxOutcomeEntries of each of "alerts", "actions" and "notes" and the
-// first kMaxOutcomeIncidents of "incidents" (an incident carries its
-// actions), in time order, and says what it dropped in "elided":
+// kMaxOutcomeEntries of each of "alerts", "actions", "notes" and the
+// detectors' "alerts" and the first kMaxOutcomeIncidents of "incidents"
+// (an incident carries its actions), in time order, and says what it
+// dropped in "elided":
 //   {"alerts": {"kept": 5000, "total": 12840}, ..., "note": "..."}
 // The section is absent when nothing was dropped, so an ordinary run's
 // bytes do not change.

@@ -237,7 +237,13 @@ std::string gate_page(const Json& gate, const Json& baseline, const Json& candid
                              : "worse on " + std::to_string(count_field(m, "worse_seeds", mw)) +
                                    " of " + std::to_string(pairs) + " seeds" + worst_html) +
               "</td></tr>";
-      if (bs != nullptr && cs != nullptr) {
+      // A metric with one value on every seed of both sides (no lost
+      // writes anywhere) gets no chart: the table says it all.
+      bool one_value = !bv.empty() && !std::isnan(bv.front());
+      for (const std::vector<double>* side : {&bv, &cv}) {
+        for (double v : *side) one_value &= v == bv.front();
+      }
+      if (bs != nullptr && cs != nullptr && !one_value) {
         EcdfSeries b{"baseline", "c0", {}, bv.size()};
         EcdfSeries c{"candidate", "c1", {}, cv.size()};
         for (double v : bv) {

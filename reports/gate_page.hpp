@@ -11,7 +11,7 @@
 // gated metrics (median and p95 of both, the Hodges-Lehmann shift, the
 // tolerance, the Wilcoxon p-value, the verdict, the worst seeds with the
 // commands that replay them with either file), baseline and candidate
-// empirical CDFs of each gated metric on one frame, the expectations
+// empirical CDFs of each gated metric that varies on one frame, the expectations
 // (broken and fixed seeds, with replay commands), and the other metrics'
 // p50 and p95 side by side. Every name from a scenario file is escaped.
 #pragma once

@@ -429,6 +429,10 @@ TEST(Outcome, BoundKeepsTheFirstEntriesAndSaysWhatItDropped) {
   EXPECT_EQ(o["elided"]["alerts"]["kept"], model::kMaxOutcomeEntries);
   EXPECT_EQ(o["elided"]["alerts"]["total"], model::kMaxOutcomeEntries + 7);
   EXPECT_FALSE(o["elided"].contains("actions"));
+  o["detectors"] = {{"trained", true}, {"alerts", alerts}};
+  model::bound_outcome(o);
+  EXPECT_EQ(o["detectors"]["alerts"].size(), model::kMaxOutcomeEntries);
+  EXPECT_EQ(o["elided"]["detectors.alerts"]["total"], model::kMaxOutcomeEntries + 7);
   EXPECT_TRUE(o["elided"]["note"].is_string());
 }
 
