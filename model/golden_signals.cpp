@@ -50,6 +50,7 @@ GoldenSignals::GoldenSignals(size_t services, int64_t total_ticks, sim::Duration
   const size_t points = static_cast<size_t>((total + period_ - 1) / period_);
   const size_t cells = kSignalCount * columns();
   ring_.assign(ring_ticks_ * cells, 0.0f);
+  staging_.assign(cells, 0.0f);
   period_sum_.assign(cells, 0.0f);
   period_max_.assign(cells, -std::numeric_limits<float>::infinity());
   rollup_mean_.reserve(points * cells);
@@ -60,8 +61,10 @@ GoldenSignals::GoldenSignals(size_t services, int64_t total_ticks, sim::Duration
 
 void GoldenSignals::commit() {
   const size_t n = columns();
+  const size_t slot = static_cast<size_t>(ticks_) % ring_ticks_;
   for (size_t s = 0; s < kSignalCount; ++s) {
-    const float* row = &ring_[slot_offset(ticks_, static_cast<Signal>(s))];
+    const float* row = &staging_[s * n];
+    for (size_t c = 0; c < n; ++c) ring_[line_offset(static_cast<Signal>(s), c) + slot] = row[c];
     float* sum = &period_sum_[s * n];
     float* max = &period_max_[s * n];
     // A plain loop over contiguous floats: the compiler vectorises it, and the
@@ -104,7 +107,7 @@ int64_t GoldenSignals::kept() const {
 
 double GoldenSignals::at(Signal signal, size_t column, int64_t tick_index) const {
   if (column >= columns() || tick_index < ticks_ - kept() || tick_index >= ticks_) return kNaN;
-  return ring_[slot_offset(tick_index, signal) + column];
+  return ring_[line_offset(signal, column) + static_cast<size_t>(tick_index) % ring_ticks_];
 }
 
 void GoldenSignals::window(Signal signal, size_t column, size_t count,
@@ -116,7 +119,17 @@ void GoldenSignals::window(Signal signal, size_t column, size_t count,
 
 void GoldenSignals::append_range(Signal signal, size_t column, int64_t begin, int64_t end,
                                  std::vector<double>& out) const {
-  for_range(signal, column, begin, end, [&out](int64_t, double v) { out.push_back(v); });
+  begin = std::max(begin, ticks_ - kept());
+  end = std::min(end, ticks_);
+  if (column >= columns() || begin >= end) return;
+  // At most two contiguous stretches of the line: up to its end, then from
+  // its start.
+  const float* line = &ring_[line_offset(signal, column)];
+  const size_t first = static_cast<size_t>(begin) % ring_ticks_;
+  const size_t count = static_cast<size_t>(end - begin);
+  const size_t head = std::min(count, ring_ticks_ - first);
+  out.insert(out.end(), line + first, line + first + head);
+  out.insert(out.end(), line, line + (count - head));
 }
 
 double GoldenSignals::window_mean(Signal signal, size_t column, size_t count) const {
@@ -171,7 +184,7 @@ double GoldenSignals::run_max(Signal signal, size_t column) const {
 }
 
 size_t GoldenSignals::memory_bytes() const {
-  return ring_.capacity() * sizeof(float) + rollup_mean_.capacity() * sizeof(float) * 2 +
+  return (ring_.capacity() + staging_.capacity()) * sizeof(float) + rollup_mean_.capacity() * sizeof(float) * 2 +
          run_sum_.size() * sizeof(double) + period_sum_.size() * sizeof(float) +
          (period_max_.size() + run_max_.size()) * sizeof(float);
 }

@@ -95,7 +95,7 @@ class GoldenSignals {
 
   // The row of `signal` for the tick being written: columns() floats. Rows
   // start at 0 and must be filled before commit().
-  float* row(Signal signal) { return &ring_[slot_offset(ticks_, signal)]; }
+  float* row(Signal signal) { return &staging_[static_cast<size_t>(signal) * columns()]; }
   // Ends the tick: folds the rows into roll-ups and summaries and moves on.
   void commit();
 
@@ -124,11 +124,10 @@ class GoldenSignals {
     begin = std::max(begin, ticks_ - kept());
     end = std::min(end, ticks_);
     if (column >= columns() || begin >= end) return;
-    const size_t stride = kSignalCount * columns();
     size_t slot = static_cast<size_t>(begin) % ring_ticks_;
-    const float* base = ring_.data() + static_cast<size_t>(signal) * columns() + column;
+    const float* line = &ring_[line_offset(signal, column)];
     for (int64_t k = begin; k < end; ++k) {
-      f(k, static_cast<double>(base[slot * stride]));
+      f(k, static_cast<double>(line[slot]));
       if (++slot == ring_ticks_) slot = 0;
     }
   }
@@ -153,9 +152,10 @@ class GoldenSignals {
   size_t memory_bytes() const;
 
  private:
-  size_t slot_offset(int64_t tick_index, Signal signal) const {
-    const size_t slot = static_cast<size_t>(tick_index) % ring_ticks_;
-    return (slot * kSignalCount + static_cast<size_t>(signal)) * columns();
+  // Where the ring line of (signal, column) starts: ring_ticks_ values,
+  // tick k at slot k % ring_ticks_.
+  size_t line_offset(Signal signal, size_t column) const {
+    return (static_cast<size_t>(signal) * columns() + column) * ring_ticks_;
   }
   void close_period();
 
@@ -165,7 +165,13 @@ class GoldenSignals {
   int64_t period_;
   size_t max_points_;
   int64_t ticks_ = 0;
-  // ring_[(slot * kSignalCount + signal) * columns + column]
+  // The tick being written (row()), kSignalCount x columns; commit() copies
+  // it into the ring.
+  std::vector<float> staging_;
+  // One line per (signal, column), ticks in order: a window is read from
+  // contiguous memory (the alerting controller reads an hour of traffic
+  // per service at every evaluation).
+  // ring_[(signal * columns + column) * ring_ticks_ + tick % ring_ticks_]
   std::vector<float> ring_;
   // The period being accumulated: [signal * columns + column].
   // Float: a period is at most a few hundred ticks, and float sums
