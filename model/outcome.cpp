@@ -221,7 +221,8 @@ void bound_outcome(Json& outcome) {
 
 std::string outcome_text(const Json& outcome) { return outcome.dump(2) + "\n"; }
 
-std::string write_file_atomic(const std::string& path, const std::string& text) {
+std::string write_file_atomic(const std::string& path, const std::string& text,
+                              Durability durability) {
   namespace fs = std::filesystem;
   std::error_code ec;
   const fs::path target(path);
@@ -232,8 +233,9 @@ std::string write_file_atomic(const std::string& path, const std::string& text) 
   const fs::path tmp = fs::path(path + ".tmp");
   std::FILE* file = std::fopen(tmp.c_str(), "wb");
   if (file == nullptr) return "cannot write " + tmp.string() + ": " + std::strerror(errno);
-  const bool written = std::fwrite(text.data(), 1, text.size(), file) == text.size() &&
-                       std::fflush(file) == 0 && ::fsync(::fileno(file)) == 0;
+  bool written = std::fwrite(text.data(), 1, text.size(), file) == text.size() &&
+                 std::fflush(file) == 0;
+  if (written && durability == Durability::kSync) written = ::fsync(::fileno(file)) == 0;
   const int write_errno = errno;
   if (std::fclose(file) != 0 || !written) {
     fs::remove(tmp, ec);

@@ -53,7 +53,12 @@ std::string outcome_text(const nlohmann::ordered_json& outcome);
 // then renamed over PATH, so a reader never sees half a file; creates the
 // parent directory. Returns "" on success, or a message naming the path and
 // the system error. Every file dreamsim writes goes through this.
-std::string write_file_atomic(const std::string& path, const std::string& text);
+// kNoSync skips the fsync (still atomic against a crash of dreamsim, not of
+// the machine): a sweep writes thousands of per-run files, and its resume
+// re-runs any run whose file did not survive.
+enum class Durability { kSync, kNoSync };
+std::string write_file_atomic(const std::string& path, const std::string& text,
+                              Durability durability = Durability::kSync);
 
 std::string write_outcome(const std::string& dir, const nlohmann::ordered_json& outcome);
 

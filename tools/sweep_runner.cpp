@@ -1,14 +1,11 @@
 #include "tools/sweep_runner.hpp"
 
-#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
-#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
-#include <cstring>
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -307,31 +304,9 @@ std::pair<uint64_t, uint64_t> parse_shard(const std::string& text, const std::st
 }
 
 void write_file_atomically(const std::string& path, const std::string& text, bool durable) {
-  std::error_code ec;
-  const fs::path target(path);
-  if (target.has_parent_path()) {
-    fs::create_directories(target.parent_path(), ec);
-    if (ec) {
-      throw InputError("cannot create directory " + target.parent_path().string() + ": " +
-                       ec.message());
-    }
-  }
-  const std::string tmp = path + ".tmp";
-  std::FILE* file = std::fopen(tmp.c_str(), "wb");
-  if (file == nullptr) throw InputError("cannot write " + tmp + ": " + std::strerror(errno));
-  bool written =
-      std::fwrite(text.data(), 1, text.size(), file) == text.size() && std::fflush(file) == 0;
-  if (written && durable) written = ::fsync(::fileno(file)) == 0;
-  const int write_errno = errno;
-  if (std::fclose(file) != 0 || !written) {
-    fs::remove(tmp, ec);
-    throw InputError("cannot write " + tmp + ": " + std::strerror(write_errno));
-  }
-  fs::rename(tmp, target, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    throw InputError("cannot rename " + tmp + " to " + path + ": " + ec.message());
-  }
+  const std::string error = model::write_file_atomic(
+      path, text, durable ? model::Durability::kSync : model::Durability::kNoSync);
+  if (!error.empty()) throw InputError(error);
 }
 
 ctl::Procedures load_procedures_file(const std::string& path, const std::string& flag) {
