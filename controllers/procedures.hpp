@@ -269,6 +269,10 @@ struct RateLimitGuardrail {
   double smoothing = 0.2;
   double tolerance = 1.5;       // long RTT x tolerance over short RTT
   int long_window = 600;        // samples of the long RTT average
+  // Hysteresis in time: engaged at least this long; released only after the
+  // release condition held this long; no new engagement within this of a
+  // release (controllers/resilience.hpp).
+  Micros hold = 30 * kSecond;
 };
 
 struct BrownoutGuardrail {
@@ -290,10 +294,10 @@ struct ShedLoadGuardrail {
 };
 
 struct ResilienceProcedures {
-  // Off by default until its alert and guardrails are tuned against the
-  // scenario library (README, Resilience); scenarios/procedures/resilience-on.yaml
-  // switches it on.
-  bool enabled = false;
+  // On by default: every scenario of the library meets its expectations with
+  // it (scenarios/procedures/README.md, resilience, says which rules keep
+  // its alert and guardrails out of the way of the other procedures).
+  bool enabled = true;
   Micros evaluation_interval = 15 * kSecond;
   Micros control_interval = 1 * kSecond;  // rate limit, brownout, shedding (at least a tick)
   double alert_below = 50.0;
@@ -314,6 +318,10 @@ struct ResilienceProcedures {
   double memory_ok = 0.75;
   double memory_max = 0.95;
   double latency_factor_max = 3.0;
+  // ... but the latency headroom reaches 0 no lower than this p95: a
+  // regression from 30 ms to 90 ms leaves a service far from its SLO (the
+  // seed's P2 latency is 1 s; 0.8 s is the brownout setpoint).
+  Micros latency_limit_min = 800 * kMillisecond;
   // Error budget: burn over burn_window against the SLO, 14.4 = fast burn.
   double slo_error_ratio = 0.001;
   Micros burn_window = 1 * kHour;

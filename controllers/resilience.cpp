@@ -165,6 +165,13 @@ double kendall_tau(const std::vector<double>& x) {
   return static_cast<double>(concordant) / (0.5 * static_cast<double>(n) * (n - 1));
 }
 
+double latency_headroom(double p95_s, double baseline_s, double factor_max, double floor_s) {
+  const double base = std::max(baseline_s, 1e-3);
+  const double limit = std::max(factor_max * base, floor_s);
+  if (!(limit > base)) return p95_s <= base ? 1.0 : 0.0;
+  return clamp01((limit - p95_s) / (limit - base));
+}
+
 double resilience_index(const IndexScores& s) {
   return 100.0 * std::pow(clamp01(s.headroom), 0.35) * std::pow(clamp01(s.budget), 0.25) *
          std::pow(clamp01(s.slowing), 0.25) * std::pow(clamp01(s.retries), 0.15);
@@ -173,7 +180,10 @@ double resilience_index(const IndexScores& s) {
 // --- the controller --------------------------------------------------------------
 
 ResilienceController::ResilienceController(Ports ports, const ResilienceProcedures& procedures)
-    : ports_(ports), p_(procedures), procedures_target_(procedures.guardrails.autoscale.target) {
+    : ports_(ports),
+      p_(procedures),
+      procedures_target_(procedures.guardrails.autoscale.target),
+      latency_limit_floor_(static_cast<double>(procedures.latency_limit_min) / 1e6) {
   const Micros tick = std::max<Micros>(1, ports_.telemetry.tick());
   window_ticks_ = std::max<size_t>(4, ticks_in(p_.window, tick));
   detrend_ticks_ = ticks_in(p_.detrend_window, tick);
@@ -339,19 +349,27 @@ void ResilienceController::score(size_t s, Micros now) {
     if (traffic > 0.0) v.warmup_p95.push_back(p95);
   } else {
     const Baseline& b = baseline(v, now);
-    const double ratio = traffic > 0.0 ? p95 / std::max(b.p95_s, 1e-3) : 0.0;
-    h_lat = clamp01((p_.latency_factor_max - ratio) / (p_.latency_factor_max - 1.0));
-    // Slowing down: phi against its baseline; variance against its own.
-    const double span_phi = std::max(0.05, p_.phi_critical - b.phi);
-    double c = clamp01(1.0 - (v.ar1.phi - std::max(0.0, b.phi)) / span_phi);
+    h_lat = latency_headroom(traffic > 0.0 ? p95 : 0.0, b.p95_s, p_.latency_factor_max,
+                             latency_limit_floor_);
+    // Slowing down: phi against its baseline; variance against its own. Only
+    // where there is a fold to approach (utilisation at or above ok) and a
+    // fluctuation to measure, now and in the baseline (a residual above 1 %
+    // of the baseline p95): below that, phi reads steps and rounding, not a
+    // slower recovery, and a baseline that saw no fluctuation has no phi to
+    // compare with (the load's own autocorrelation would read as slowing).
     const double var_floor = std::pow(0.01 * b.p95_s, 2);
-    if (v.ar1.variance > p_.variance_ratio * std::max(b.variance, var_floor)) c *= 0.5;
-    if (v.ar1.phi > b.phi && v.phi_history.size() >= trend_points_ &&
-        kendall_tau(std::vector<double>(v.phi_history.begin(), v.phi_history.end())) >
-            p_.trend_tau) {
-      c = std::min(c, 0.5);
+    if (util >= p_.utilisation_ok && v.ar1.variance > var_floor && b.variance > var_floor) {
+      const double base_phi = std::max(0.0, b.phi);
+      const double span_phi = std::max(0.05, p_.phi_critical - base_phi);
+      double c = clamp01(1.0 - (v.ar1.phi - base_phi) / span_phi);
+      if (v.ar1.variance > p_.variance_ratio * std::max(b.variance, var_floor)) c *= 0.5;
+      if (v.ar1.phi > base_phi && v.phi_history.size() >= trend_points_ &&
+          kendall_tau(std::vector<double>(v.phi_history.begin(), v.phi_history.end())) >
+              p_.trend_tau) {
+        c = std::min(c, 0.5);
+      }
+      sc.slowing = c;
     }
-    sc.slowing = c;
   }
   sc.headroom = std::min({h_util, h_mem, h_lat});
   const double burn = (v.errors_sum / static_cast<double>(std::max<size_t>(1, v.errors.size()))) /
@@ -480,18 +498,9 @@ void ResilienceController::rate_and_shed(size_t s, Micros now) {
       }
       const double limit = v.limit.update(p50, inflight);
       const double rps = limit / p50;
-      if (warm_ && v.limit_rps <= 0.0 && rps < traffic) {
-        v.limit_rps = rps;
-        trigger(now, "rate_limit", s, true, rps,
-                fmt("concurrency limit %.1f at RTT %.3f s: %.1f rps", limit, p50, rps) +
-                    fmt(" < demand %.1f rps", traffic));
-      } else if (v.limit_rps > 0.0 && rps > 1.5 * traffic) {
-        v.limit_rps = 0.0;
-        trigger(now, "rate_limit", s, false, 0.0,
-                fmt("released: limit allows %.1f rps, demand %.1f rps", rps, traffic));
-      } else if (v.limit_rps > 0.0) {
-        v.limit_rps = rps;
-      }
+      double util = 0.0;
+      mean_window(Signal::kUtilisation, s, span, util);
+      rate_limit_step(s, now, limit, p50, rps, traffic, util);
     }
   }
   if (p_.guardrails.shed_load.enabled && v.edge) {
@@ -520,6 +529,47 @@ void ResilienceController::rate_and_shed(size_t s, Micros now) {
   apply_rate(s, now);
 }
 
+// The limiter's engagement, with hysteresis in time: it engages only on a
+// saturated service (utilisation at or above utilisation_max) whose limit
+// admits less than the demand; once engaged it stays at least `hold`, and
+// releases only after the release condition (the limit allows 1.5x the
+// demand, or utilisation is back below utilisation_ok) has held for `hold`
+// without a break; after a release it does not engage again within `hold`.
+// A latency rise that comes from a dependency, at a service with capacity
+// to spare, lowers the Gradient2 limit too, but rejecting that service's
+// requests would only turn slowness into errors.
+void ResilienceController::rate_limit_step(size_t s, Micros now, double limit, double rtt_s,
+                                           double rps, double demand, double util) {
+  Svc& v = services_[s];
+  const Micros hold = p_.guardrails.rate_limit.hold;
+  if (v.limit_rps <= 0.0) {
+    const bool quiet = v.limit_released_at < 0 || now - v.limit_released_at >= hold;
+    if (warm_ && quiet && rps < demand && util >= p_.utilisation_max) {
+      v.limit_rps = rps;
+      v.limit_engaged_at = now;
+      v.limit_release_since = -1;
+      trigger(now, "rate_limit", s, true, rps,
+              fmt("concurrency limit %.1f at RTT %.3f s: %.1f rps", limit, rtt_s, rps) +
+                  fmt(" < demand %.1f rps at utilisation %.2f", demand, util));
+    }
+    return;
+  }
+  v.limit_rps = rps;
+  const bool release = rps > 1.5 * demand || util < p_.utilisation_ok;
+  if (!release) {
+    v.limit_release_since = -1;
+    return;
+  }
+  if (v.limit_release_since < 0) v.limit_release_since = now;
+  if (now - v.limit_engaged_at < hold || now - v.limit_release_since < hold) return;
+  v.limit_rps = 0.0;
+  v.limit_released_at = now;
+  v.limit_release_since = -1;
+  trigger(now, "rate_limit", s, false, 0.0,
+          fmt("released: limit allows %.1f rps, demand %.1f rps", rps, demand) +
+              fmt(", utilisation %.2f", util));
+}
+
 void ResilienceController::apply_rate(size_t s, Micros) {
   Svc& v = services_[s];
   double rps = 0.0;
@@ -538,17 +588,30 @@ void ResilienceController::brownout(size_t s, Micros now) {
   double p95 = 0.0;
   mean_window(Signal::kLatencyP95, s, span, p95);
   const double setpoint = v.dimmer.setpoint();
+  double theta = 1.0;
   if (!v.brownout) {
     if (!(p95 > setpoint) && !(warm_ && v.index < p_.alert_below)) return;
+    // A fresh dimmer's first step: it engages only when it dims. Below the
+    // setpoint the Klein law keeps theta at 1, and an engagement that
+    // changes nothing would only be released again.
+    BrownoutDimmer trial = v.dimmer;
+    trial.reset();
+    theta = trial.update(p95);
+    if (system_index_ < 30.0) {
+      trial.cap(0.5);
+      theta = trial.theta();
+    }
+    if (theta >= 1.0) return;
+    v.dimmer = trial;
     v.brownout = true;
-    v.dimmer.reset();
-    trigger(now, "brownout", s, true, 1.0,
+    trigger(now, "brownout", s, true, theta,
             fmt("p95 %.3f s, setpoint %.3f s, index %.1f", p95, setpoint, v.index));
-  }
-  double theta = v.dimmer.update(p95);
-  if (system_index_ < 30.0) {
-    v.dimmer.cap(0.5);
-    theta = v.dimmer.theta();
+  } else {
+    theta = v.dimmer.update(p95);
+    if (system_index_ < 30.0) {
+      v.dimmer.cap(0.5);
+      theta = v.dimmer.theta();
+    }
   }
   if (std::fabs(theta - v.applied_theta) > 0.01 || (theta >= 1.0 && v.applied_theta < 1.0)) {
     if (ports_.actuators.set_brownout(s, theta)) v.applied_theta = theta;

@@ -182,6 +182,10 @@ struct IndexScores {
 // 100 h^0.35 b^0.25 c^0.25 r^0.15.
 double resilience_index(const IndexScores& s);
 
+// The latency part of the headroom: 1 at or below the baseline p95, 0 at
+// max(factor_max x baseline, floor_s), linear in between.
+double latency_headroom(double p95_s, double baseline_s, double factor_max, double floor_s);
+
 // --- The controller -----------------------------------------------------------
 
 struct Baseline {
@@ -279,6 +283,9 @@ class ResilienceController : public MaintenanceParticipant {
     GradientLimit limit;
     bool limit_started = false;
     double limit_rps = 0.0;   // 0: not engaged
+    Micros limit_engaged_at = -1;
+    Micros limit_release_since = -1;  // the release condition has held since
+    Micros limit_released_at = -1;
     double shed_rps = 0.0;    // 0: not engaged
     double applied_rps = 0.0;
     BrownoutDimmer dimmer;
@@ -302,6 +309,8 @@ class ResilienceController : public MaintenanceParticipant {
   void rate_and_shed(size_t s, Micros now);
   void brownout(size_t s, Micros now);
   void apply_rate(size_t s, Micros now);
+  void rate_limit_step(size_t s, Micros now, double limit, double rtt_s, double rps,
+                       double demand, double util);
   void record_baseline_sample(size_t s, Micros now, double p95, double retry_ratio);
   void close_hour(Svc& v);
   void refresh_baselines(Micros now, std::vector<MaintenanceAction>& out);
@@ -315,6 +324,7 @@ class ResilienceController : public MaintenanceParticipant {
   Ports ports_;
   ResilienceProcedures p_;
   double procedures_target_;
+  double latency_limit_floor_;  // seconds: p_.latency_limit_min
   std::vector<AlertListener> listeners_;
   std::vector<Svc> services_;
   size_t window_ticks_ = 1;

@@ -70,13 +70,14 @@ const Keys kResilienceKeys = {
     "clear_above",       "alert_evaluations",   "window",           "detrend_window",
     "trend_window",      "phi_critical",        "variance_ratio",   "trend_tau",
     "utilisation_ok",    "utilisation_max",     "memory_ok",        "memory_max",
-    "latency_factor_max", "slo_error_ratio",    "burn_window",      "fast_burn",
+    "latency_factor_max", "latency_limit_min",  "slo_error_ratio",  "burn_window",
+    "fast_burn",
     "retry_budget",      "baseline_warmup",     "baseline_days",    "guardrails"};
 const Keys kGuardrailKeys = {"autoscale", "rate_limit", "brownout", "retry_budget", "shed_load"};
 const Keys kAutoscaleKeys = {"enabled",       "target",            "target_low_index", "tolerance",
                              "sync_interval", "scale_down_window", "max_replicas_factor"};
 const Keys kRateLimitKeys = {"enabled",   "initial_limit", "min_limit",  "max_limit",
-                             "smoothing", "tolerance",     "long_window"};
+                             "smoothing", "tolerance",     "long_window", "hold"};
 const Keys kBrownoutKeys = {"enabled", "setpoint", "pole", "forgetting"};
 const Keys kRetryBudgetKeys = {"enabled", "release_after"};
 const Keys kShedLoadKeys = {"enabled", "k", "window"};
@@ -814,6 +815,7 @@ class ProceduresReader {
                  r.utilisation_max);
     ordered_pair(m, "memory_ok", "memory_max", kPositiveFraction, r.memory_ok, r.memory_max);
     read_number_field(m, "latency_factor_max", Range{1, true, kInf, false}, r.latency_factor_max);
+    micros_field(m, "latency_limit_min", {}, r.latency_limit_min);
     read_number_field(m, "slo_error_ratio", kPositiveFraction, r.slo_error_ratio);
     micros_field(m, "burn_window", {.positive = true}, r.burn_window);
     read_number_field(m, "fast_burn", kPositive, r.fast_burn);
@@ -864,6 +866,7 @@ class ProceduresReader {
         read_number_field(r, "smoothing", kPositiveFraction, g.rate_limit.smoothing);
         read_number_field(r, "tolerance", Range{1, false, kInf, false}, g.rate_limit.tolerance);
         int_field(r, "long_window", 1, kMaxLongWindow, g.rate_limit.long_window);
+        micros_field(r, "hold", {}, g.rate_limit.hold);
       }
     }
     if (const DocNode* n = m.get("brownout")) {

@@ -193,7 +193,7 @@ struct Rig {
 
 ResilienceProcedures quiet() {
   ResilienceProcedures p;
-  p.enabled = true;  // off in the built-in defaults
+  p.enabled = true;
   p.guardrails.autoscale.enabled = false;
   p.guardrails.rate_limit.enabled = false;
   p.guardrails.brownout.enabled = false;
@@ -302,6 +302,85 @@ TEST(ResilienceController, AutoscaleUsesTheHpaFormula) {
   EXPECT_EQ(r.guardrail_triggers()[0].kind, "scale_service");
   EXPECT_DOUBLE_EQ(r.guardrail_triggers()[0].value, 7.0);
   EXPECT_EQ(rig.world.actuators.calls.back().what, "scale_service");
+}
+
+// --- the rate limiter: an overloaded service only, with hysteresis in time ------------------
+
+std::vector<GuardrailTrigger> rate_limits(const ResilienceController& r) {
+  std::vector<GuardrailTrigger> out;
+  for (const GuardrailTrigger& t : r.guardrail_triggers()) {
+    if (t.kind == "rate_limit") out.push_back(t);
+  }
+  return out;
+}
+
+// 200 rps at a p50 that a dependency raises to 170 ms; max_limit 25 keeps
+// the admitted rate (limit / RTT <= 147 rps) below the demand throughout.
+ResilienceProcedures limiter() {
+  ResilienceProcedures p = quiet();
+  p.guardrails.rate_limit.enabled = true;
+  p.guardrails.rate_limit.max_limit = 25.0;
+  return p;
+}
+
+TEST(RateLimitGuardrail, ALatencyRiseAtAServiceWithSpareCapacityDoesNotEngage) {
+  Rig rig;  // utilisation 0.4
+  rig.world.telemetry.set(Signal::kTraffic, 0, 200.0);
+  ResilienceController r(rig.world.ports(), limiter());
+  r.start();
+  rig.world.run_to(6 * kMinute);
+  rig.world.telemetry.set(Signal::kLatencyP50, 0, 0.17);
+  rig.world.run_to(10 * kMinute);
+  // The limit admits less than the demand, but rejecting requests here
+  // would turn the dependency's slowness into errors.
+  EXPECT_TRUE(rate_limits(r).empty());
+  // Saturated, the same limit engages.
+  rig.world.telemetry.set(Signal::kUtilisation, 0, 0.95);
+  rig.world.run_to(10 * kMinute + 2 * kSecond);
+  ASSERT_EQ(rate_limits(r).size(), 1u);
+  EXPECT_TRUE(rate_limits(r)[0].engaged);
+  EXPECT_EQ(rate_limits(r)[0].at, 10 * kMinute + kSecond);
+  EXPECT_LT(rate_limits(r)[0].value, 200.0);
+  EXPECT_EQ(rig.world.actuators.calls.back().what, "set_rate_limit");
+}
+
+TEST(RateLimitGuardrail, HoldsThroughAFlappingSignalAndReleasesOnlyAfterTheHold) {
+  Rig rig;
+  rig.world.telemetry.set(Signal::kTraffic, 0, 200.0);
+  ResilienceController r(rig.world.ports(), limiter());
+  r.start();
+  rig.world.run_to(6 * kMinute);
+  rig.world.telemetry.set(Signal::kLatencyP50, 0, 0.17);
+  rig.world.telemetry.set(Signal::kUtilisation, 0, 0.95);
+  rig.world.run_to(6 * kMinute + 2 * kSecond);
+  ASSERT_EQ(rate_limits(r).size(), 1u);
+  // Utilisation flaps between 0.95 and 0.5 every 5 s for 5 minutes: the
+  // release condition never holds 30 s without a break, so no release (the
+  // limiter used to engage and release at every swing).
+  Micros t = 6 * kMinute + 2 * kSecond;
+  for (int i = 0; i < 60; ++i, t += 5 * kSecond) {
+    rig.world.telemetry.set(Signal::kUtilisation, 0, i % 2 == 0 ? 0.5 : 0.95);
+    rig.world.run_to(t + 5 * kSecond);
+  }
+  EXPECT_EQ(rate_limits(r).size(), 1u);
+  // Spare capacity for good: released once the condition has held 30 s.
+  rig.world.telemetry.set(Signal::kUtilisation, 0, 0.5);
+  rig.world.run_to(t + 25 * kSecond);
+  EXPECT_EQ(rate_limits(r).size(), 1u);
+  rig.world.run_to(t + 40 * kSecond);
+  ASSERT_EQ(rate_limits(r).size(), 2u);
+  const GuardrailTrigger released = rate_limits(r)[1];
+  EXPECT_FALSE(released.engaged);
+  EXPECT_GE(released.at - t, 30 * kSecond);
+  EXPECT_DOUBLE_EQ(rig.world.actuators.calls.back().value, 0.0);
+  // Saturated again at once: not within the hold of the release.
+  rig.world.telemetry.set(Signal::kUtilisation, 0, 0.95);
+  rig.world.run_to(released.at + 25 * kSecond);
+  EXPECT_EQ(rate_limits(r).size(), 2u);
+  rig.world.run_to(released.at + 35 * kSecond);
+  ASSERT_EQ(rate_limits(r).size(), 3u);
+  EXPECT_TRUE(rate_limits(r)[2].engaged);
+  EXPECT_EQ(rate_limits(r)[2].at, released.at + 30 * kSecond);
 }
 
 // --- maintenance -------------------------------------------------------------------------

@@ -52,11 +52,11 @@ static_assert(sizeof(ctl::JudgeMetric) == 72, "new judge metric field: read it, 
 static_assert(sizeof(ctl::RecoveryProcedures) == 80, "new recovery field: read it, dump it");
 static_assert(sizeof(ctl::ScoreProcedures) == 112, "new score field: read it, dump it");
 static_assert(sizeof(ctl::DetectorProcedures) == 176, "new detectors field: read it, dump it");
-static_assert(sizeof(ctl::ResilienceProcedures) == 368, "new resilience field: read it, dump it");
+static_assert(sizeof(ctl::ResilienceProcedures) == 384, "new resilience field: read it, dump it");
 static_assert(sizeof(ctl::MaintenanceProcedures) == 48, "new maintenance field: read it, dump it");
 static_assert(sizeof(ctl::GatedMetric) == 56, "new gate metric field: read it, dump it");
 static_assert(sizeof(ctl::GateProcedures) == 32, "new gate field: read it, dump it");
-static_assert(sizeof(ctl::Procedures) == 1424, "new procedures section: read it, dump it");
+static_assert(sizeof(ctl::Procedures) == 1440, "new procedures section: read it, dump it");
 #endif
 
 json dump(const ctl::Thresholds& t) { return {{"p0", t.p0}, {"p1", t.p1}, {"p2", t.p2}}; }
@@ -232,6 +232,7 @@ json dump(const ctl::Procedures& p) {
         {"memory_ok", rs.memory_ok},
         {"memory_max", rs.memory_max},
         {"latency_factor_max", rs.latency_factor_max},
+        {"latency_limit_min", rs.latency_limit_min},
         {"slo_error_ratio", rs.slo_error_ratio},
         {"burn_window", rs.burn_window},
         {"fast_burn", rs.fast_burn},
@@ -253,7 +254,8 @@ json dump(const ctl::Procedures& p) {
           {"max_limit", g.rate_limit.max_limit},
           {"smoothing", g.rate_limit.smoothing},
           {"tolerance", g.rate_limit.tolerance},
-          {"long_window", g.rate_limit.long_window}}},
+          {"long_window", g.rate_limit.long_window},
+          {"hold", g.rate_limit.hold}}},
         {"brownout",
          {{"enabled", g.brownout.enabled},
           {"setpoint", g.brownout.setpoint},
@@ -524,7 +526,7 @@ TEST(ProceduresLoader, EveryFieldOfTheFileIsRead) {
         {"memory_size", 50},
         {"eps_flag_rate", 0.01}}},
       {"resilience",
-       {{"enabled", true},
+       {{"enabled", false},
         {"evaluation_interval", 30000000},
         {"control_interval", 2000000},
         {"alert_below", 40.0},
@@ -541,6 +543,7 @@ TEST(ProceduresLoader, EveryFieldOfTheFileIsRead) {
         {"memory_ok", 0.7},
         {"memory_max", 0.9},
         {"latency_factor_max", 4.0},
+        {"latency_limit_min", 1500000},
         {"slo_error_ratio", 0.01},
         {"burn_window", 1800000000},
         {"fast_burn", 6.0},
@@ -562,7 +565,8 @@ TEST(ProceduresLoader, EveryFieldOfTheFileIsRead) {
           {"max_limit", 500.0},
           {"smoothing", 0.5},
           {"tolerance", 2.0},
-          {"long_window", 300}}},
+          {"long_window", 300},
+          {"hold", 60000000}}},
         {"brownout",
          {{"enabled", false}, {"setpoint", 500000}, {"pole", 0.8}, {"forgetting", 0.9}}},
         {"retry_budget_guardrail", {{"enabled", false}, {"release_after", 600000000}}},

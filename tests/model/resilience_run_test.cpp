@@ -30,14 +30,12 @@ Scenario load_text(const std::string& text) {
   return r.ok() ? *r.scenario : Scenario{};
 }
 
-// The resilience early warning is off in the built-in defaults; these tests
-// switch it on and change the rest through `yaml`.
+// The built-in defaults (the resilience early warning on) with the changes
+// of `yaml`.
 ctl::Procedures procedures(const std::string& yaml) {
   const ProceduresLoad r = load_procedures_text(yaml, SourceFormat::kYaml, "p.yaml");
   EXPECT_TRUE(r.ok()) << r.format();
-  ctl::Procedures p = r.ok() ? *r.procedures : ctl::Procedures{};
-  p.resilience.enabled = true;
-  return p;
+  return r.ok() ? *r.procedures : ctl::Procedures{};
 }
 
 ctl::Procedures resilience_on() { return procedures("{}\n"); }
@@ -190,16 +188,16 @@ TEST(Maintenance, JobsFireOnAMultiDayRunAndKeepFalseWarningsDown) {
   for (const Json& a : on["actions"]) decision = decision || a["controller"] == "maintenance";
   EXPECT_TRUE(decision);
 
-  // Nothing fails in this week: every evaluation below 50 and every
-  // guardrail engagement is a false warning. Stale baselines make more.
+  // Nothing fails in this week: a low-index page would be a false warning.
+  // The index reads critical slowing down only where utilisation is above
+  // utilisation_ok and against a baseline that saw fluctuation
+  // (scenarios/procedures/README.md, resilience), so even the first
+  // morning's baseline, never refreshed, does not page on the daily cycle.
   const Json off = run(s, procedures("maintenance: {enabled: false}\n"), 1);
   EXPECT_TRUE(off["maintenance"]["jobs"].empty());
   EXPECT_EQ(on["metrics"]["failed_requests"], 0);
-  EXPECT_LT(2 * on["resilience"]["evaluations_below_alert"].get<int>(),
-            off["resilience"]["evaluations_below_alert"].get<int>());
-  EXPECT_LT(on["resilience"]["guardrail_triggers"].size(),
-            off["resilience"]["guardrail_triggers"].size());
-  EXPECT_LE(on["resilience"]["alerts"].get<int>(), off["resilience"]["alerts"].get<int>());
+  EXPECT_EQ(on["resilience"]["alerts"], 0);
+  EXPECT_EQ(off["resilience"]["alerts"], 0);
 }
 
 TEST(Maintenance, ShortRunsHaveNoJobs) {
