@@ -91,10 +91,10 @@ TEST_P(RetryStorm, RecoversWithGuardrailsAndNotWithout) {
 
 INSTANTIATE_TEST_SUITE_P(Scenarios, RetryStorm,
                          ::testing::Values("scenarios/examples/retry-storm.yaml",
-                                           "scenarios/examples/retry-storm-cascade.yaml"));
+                                           "scenarios/library/retry-storm-cascade.yaml"));
 
 TEST(Guardrails, TriggersAreInTheOutcome) {
-  const Scenario s = load_file(kRoot / "scenarios/examples/retry-storm-cascade.yaml");
+  const Scenario s = load_file(kRoot / "scenarios/library/retry-storm-cascade.yaml");
   const Json on = run(s, resilience_on(), 1);
   ASSERT_TRUE(on.contains("resilience"));
   EXPECT_FALSE(on["resilience"]["guardrail_triggers"].empty());
