@@ -113,6 +113,32 @@ DetectorController::DetectorController(Ports ports, const DetectorProcedures& pr
     }
   }
   for (auto& v : scratch_) v.reserve(ring_size * tracks_.size() + 1);
+  // Dependencies first (depth-first post-order from each service in index
+  // order), so that one pass carries a change up to every caller.
+  const TelemetryPort& t = ports_.telemetry;
+  std::vector<uint8_t> mark(tracks_.size(), 0);  // 0 new, 1 on the stack, 2 done
+  std::vector<std::pair<size_t, size_t>> stack;  // (service, next dependency)
+  for (size_t root = 0; root < tracks_.size(); ++root) {
+    if (mark[root] != 0) continue;
+    stack.push_back({root, 0});
+    mark[root] = 1;
+    while (!stack.empty()) {
+      auto& [s, next] = stack.back();
+      const std::vector<size_t>& deps = t.service(s).depends_on;
+      if (next < deps.size()) {
+        const size_t d = deps[next++];
+        if (d < tracks_.size() && mark[d] == 0) {
+          mark[d] = 1;
+          stack.push_back({d, 0});
+        }
+        continue;
+      }
+      mark[s] = 2;
+      topo_.push_back(s);
+      stack.pop_back();
+    }
+  }
+  changed_.assign(tracks_.size(), 0);
 }
 
 void DetectorController::start() {
@@ -267,6 +293,7 @@ void DetectorController::evaluate() {
     last_refresh_ = now;
   }
   expire_pending(now);
+  mark_changes(now);
   Feature x;
   Feature z;
   for (size_t s = 0; s < tracks_.size(); ++s) {
@@ -276,9 +303,10 @@ void DetectorController::evaluate() {
       if (track.alerting && now - track.anomalous_at >= p_.resolve_after) resolve(s, now);
       continue;
     }
+    const bool changing = in_change(track, now);
     Ring& r = track.ring;
     r.values[r.next] = x;
-    r.quiet[r.next] = (!track.alerting && track.golden_open == 0) ? 1 : 0;
+    r.quiet[r.next] = (!track.alerting && track.golden_open == 0 && !changing) ? 1 : 0;
     r.next = (r.next + 1) % r.values.size();
     r.size = std::min(r.size + 1, r.values.size());
     if (!trained_) continue;
@@ -288,6 +316,10 @@ void DetectorController::evaluate() {
     double value = 0.0;
     double worst = 0.0;
     bool cusum_alarm = false;
+    // Anomalous for the persistence rule: some signal z_gate off in the
+    // direction that hurts, or a CUSUM sum halfway to its alarm (and below,
+    // a repertoire match).
+    bool anomalous = false;
     for (int f = 0; f < kFeatureCount; ++f) {
       z(f) = robust_z(x(f), track.baseline[f]);
       const double bad = kBadSign[f] * z(f);
@@ -295,6 +327,7 @@ void DetectorController::evaluate() {
       if (!kUnivariate[f]) continue;
       const bool alarm = track.cusum[f].update(bad);
       cusum_alarm = cusum_alarm || alarm;
+      anomalous = anomalous || bad >= z_gate_ || track.cusum[f].s >= 0.5 * track.cusum[f].h;
       if (finding.method != nullptr) continue;
       if (bad >= p_.z_hard &&
           (p_.mode == DetectorMode::kFull || p_.mode == DetectorMode::kZScore)) {
@@ -307,6 +340,7 @@ void DetectorController::evaluate() {
         value = z(f);
       }
     }
+    const int64_t matches_before = stats_.matches;
     if (worst >= z_gate_ &&
         (p_.mode == DetectorMode::kFull || p_.mode == DetectorMode::kNearestSelf)) {
       ++stats_.gated;
@@ -324,7 +358,29 @@ void DetectorController::evaluate() {
         value = worst;
       }
     }
-    if (finding.method != nullptr) raise(s, finding, value, now);
+    // A gated vector that the repertoire matched (or that lies farther than
+    // eps from every self vector) is anomalous too, activated or not: the
+    // multivariate view of a change only the traffic coordinate shows,
+    // whose matches spread over many detectors.
+    anomalous = anomalous || stats_.matches > matches_before;
+    if (finding.method != nullptr && track.alerting) {
+      track.anomalous_at = now;  // the open alert stays open
+    } else if (changing) {
+      // A change the procedures made or know of (a deploy, a restart, a
+      // scale-up, safe mode) here or below: expected to move the signals.
+      track.run_start = -1;
+      if (finding.method != nullptr) ++stats_.held_by_change;
+    } else if (track.golden_open > 0 || system_golden_open_ > 0) {
+      // A golden-signal alert already pages for it: a detector alert would
+      // be a second page for the same symptom.
+      track.run_start = -1;
+      if (finding.method != nullptr) ++stats_.held_by_golden;
+    } else if (persisted(track, finding.method != nullptr, anomalous || finding.method != nullptr,
+                         now)) {
+      raise(s, finding, value, now);
+    } else if (finding.method != nullptr) {
+      ++stats_.held_by_persistence;
+    }
     // A CUSUM alarm costimulates the service's pending activations (after
     // the raise, so that a confirmed first page escalates).
     if (cusum_alarm) confirm(s, now);
@@ -333,6 +389,48 @@ void DetectorController::evaluate() {
       resolve(s, now);
     }
   }
+}
+
+bool DetectorController::persisted(ServiceTrack& track, bool finding, bool anomalous,
+                                   Micros now) const {
+  if (track.run_start >= 0 && now - track.run_last > p_.persist_gap) track.run_start = -1;
+  if (anomalous) {
+    if (track.run_start < 0) {
+      if (!finding) return false;  // a run starts with a finding
+      track.run_start = now;
+    }
+    track.run_last = now;
+  }
+  return finding && track.run_start >= 0 && now - track.run_start >= p_.persist_for;
+}
+
+void DetectorController::mark_changes(Micros now) {
+  const TelemetryPort& t = ports_.telemetry;
+  std::fill(changed_.begin(), changed_.end(), 0);
+  for (size_t s = 0; s < tracks_.size(); ++s) {
+    const ServiceState st = t.state(s);
+    // Replicas starting (a restart, a scale-up, a recovery), switched off
+    // (safe mode, a disabled module) or stopped on purpose.
+    changed_[s] = (st.starting > 0 || st.disabled || st.stopped) ? 1 : 0;
+  }
+  for (const DeployInfo& d : t.deploys()) {
+    if (d.active && d.service < changed_.size()) changed_[d.service] = 1;
+  }
+  // A change below a service shows in its own signals (a restarting
+  // database slows every caller): carry it up the dependency graph.
+  for (size_t s : topo_) {
+    for (size_t d : t.service(s).depends_on) {
+      if (d < changed_.size() && changed_[d]) changed_[s] = 1;
+    }
+  }
+  for (size_t s = 0; s < tracks_.size(); ++s) {
+    if (changed_[s]) tracks_[s].changed_at = now;
+  }
+}
+
+bool DetectorController::in_change(const ServiceTrack& track, Micros now) const {
+  return track.changed_at >= 0 &&
+         (track.changed_at == now || now - track.changed_at < p_.quiet_after_change);
 }
 
 void DetectorController::match_repertoire(size_t service, const Feature& u, Micros now,
@@ -407,6 +505,17 @@ void DetectorController::escalate(size_t service, Micros now) {
   if (!track.alerting) return;
   DetectorAlert& da = alerts_[track.alert_index];
   if (da.severity != "warning") return;
+  if (p_.max_severity >= 2) {
+    // Corroborated, but the golden-signal alert or CUSUM alarm that
+    // corroborated it is on record already: the detector alert is marked
+    // "high" and keeps paging at P2.
+    da.severity = "high";
+    ++stats_.costimulated_at_p2;
+    ports_.recorder.note(now, "detectors",
+                         "costimulated " + da.alert.signal + " on " + da.alert.service +
+                             ": high, kept at P2 (max_severity)");
+    return;
+  }
   // One page at a time, as the alerting does: the P2 closes as the P1 opens.
   ports_.recorder.alert_resolved(da.alert, now);
   da.resolved_at = now;
@@ -478,6 +587,10 @@ void DetectorController::on_golden_alert(const Alert& alert, AlertingController:
     bump(column);
     if (event != AlertingController::Event::kResolved) confirm(column, alert.fired_at);
     return;
+  }
+  if (event == AlertingController::Event::kFired) ++system_golden_open_;
+  if (event == AlertingController::Event::kResolved && system_golden_open_ > 0) {
+    --system_golden_open_;
   }
   // A system-wide page costimulates every service's pending activation.
   if (event == AlertingController::Event::kResolved) return;

@@ -114,6 +114,11 @@ struct DetectorStats {
   int trainings = 0;
   int syncs = 0;
   int generation_attempts = 0;  // over every training
+  // The paging rules: findings that did not page, by the first rule that held them.
+  int64_t held_by_change = 0;       // a known change on the service or below it
+  int64_t held_by_golden = 0;       // a golden-signal alert already open
+  int64_t held_by_persistence = 0;  // not anomalous for persist_for yet
+  int64_t costimulated_at_p2 = 0;   // "high" kept at P2 (max_severity)
 };
 
 class DetectorController : public MaintenanceParticipant {
@@ -186,6 +191,11 @@ class DetectorController : public MaintenanceParticipant {
     // nearest_self mode: matches in the activation window.
     int window_matches = 0;
     Micros window_start = -1;
+    // Persistence: the run of anomalous evaluations since the first finding.
+    Micros run_start = -1;
+    Micros run_last = -1;
+    // The last evaluation at which the service was in a known change.
+    Micros changed_at = -1;
   };
   struct Pending {
     uint64_t detector = 0;
@@ -207,6 +217,12 @@ class DetectorController : public MaintenanceParticipant {
   };
   void match_repertoire(size_t service, const Feature& u, Micros now, Finding& finding);
   bool match_nearest_self(ServiceTrack& track, const Feature& u, Micros now);
+  // Whether a finding may page now (the paging rules); false resets the run.
+  bool persisted(ServiceTrack& track, bool finding, bool anomalous, Micros now) const;
+  // Marks every service in a known change now (its own, or one of the
+  // services it depends on, directly or not) in tracks_[s].changed_at.
+  void mark_changes(Micros now);
+  bool in_change(const ServiceTrack& track, Micros now) const;
   void raise(size_t service, const Finding& finding, double value, Micros now);
   void escalate(size_t service, Micros now);
   void resolve(size_t service, Micros now);
@@ -236,6 +252,9 @@ class DetectorController : public MaintenanceParticipant {
   Micros started_at_ = 0;
   Micros last_refresh_ = -1;
   uint64_t next_alert_id_ = 1;
+  int system_golden_open_ = 0;  // golden-signal alerts open on the system column
+  std::vector<size_t> topo_;          // services, dependencies first
+  std::vector<uint8_t> changed_;      // scratch for mark_changes
 
   // Scratch, reused so that evaluations do not allocate.
   std::vector<double> scratch_[kFeatureCount];

@@ -217,10 +217,10 @@ enum class DetectorMode {
 };
 
 struct DetectorProcedures {
-  // Off by default: with the seed's other procedures on, the detectors' pages
-  // still open incidents the scenario library does not expect (README,
-  // Detectors). scenarios/procedures/detectors-on.yaml switches them on.
-  bool enabled = false;
+  // On: with the paging rules below (P2 only, persistence, quiet after a
+  // known change, deferring to an open golden-signal alert) every library
+  // scenario holds its expectations with the detectors running.
+  bool enabled = true;
   DetectorMode mode = DetectorMode::kFull;
   // Detectors read the golden signals at the alerting evaluation interval,
   // not every tick: one feature vector per service per interval.
@@ -247,6 +247,22 @@ struct DetectorProcedures {
   Micros sync_interval = 1 * kHour;       // nodes share immune memory this often
   int memory_size = 100;                  // top detectors kept as immune memory
   double eps_flag_rate = 0.005;  // maintenance: eps flags at most this share of self
+  // Paging rules (scenarios/procedures/README.md, "When detectors page").
+  // The highest severity a detector alert pages at: 2 (P2, "investigate")
+  // keeps a costimulated activation at P2 ("high" in the detector's record
+  // only, since the golden-signal alert that costimulated it pages on its
+  // own); 1 lets it escalate to P1.
+  int max_severity = 2;
+  // A finding pages only once the service has been anomalous (a finding,
+  // some |z| >= z_gate in the direction that hurts, or a CUSUM sum above
+  // h/2) for this long, with no gap longer than persist_gap.
+  Micros persist_for = 2 * kMinute;
+  Micros persist_gap = 2 * kMinute;
+  // No detector page on a service while it is in a change the procedures
+  // made or know of (a deploy in progress, replicas starting or not all
+  // serving, disabled) nor for this long after; its vectors stay out of the
+  // baseline meanwhile.
+  Micros quiet_after_change = 10 * kMinute;
 };
 
 // The resilience early warning (ResilienceEarlyWarning) and its guardrails:

@@ -616,6 +616,10 @@ Json detectors_json(const ctl::DetectorController& c) {
   j["trainings"] = s.trainings;
   j["syncs"] = s.syncs;
   j["generation_attempts"] = s.generation_attempts;
+  j["held"] = Json{{"change", s.held_by_change},
+                   {"golden_alert_open", s.held_by_golden},
+                   {"persistence", s.held_by_persistence}};
+  j["costimulated_at_p2"] = s.costimulated_at_p2;
   Json top = Json::array();
   for (const ctl::Detector& d : c.top(10)) top.push_back(detector_json(d));
   j["top"] = std::move(top);

@@ -105,8 +105,10 @@ const Keys kDetectorKeys = {
     "coverage",       "max_detectors", "max_attempts",        "min_radius",
     "self_sample",    "activation_matches", "activation_window", "confirm_window",
     "resolve_after",  "nodes",         "sync_interval",       "memory_size",
-    "eps_flag_rate"};
+    "eps_flag_rate",  "max_severity",  "persist_for",         "persist_gap",
+    "quiet_after_change"};
 const Keys kDetectorModes = {"full", "zscore", "cusum", "nearest_self"};  // = ctl::DetectorMode order
+const Keys kDetectorSeverities = {"P1", "P2"};  // index + 1 = the severity
 constexpr int kMaxHealthRetries = 100;
 constexpr int kMaxStepBacks = 1000;
 constexpr double kMaxSigma = 10.0;
@@ -766,6 +768,15 @@ class ProceduresReader {
     micros_field(m, "sync_interval", {.positive = true}, d.sync_interval);
     int_field(m, "memory_size", 0, kMaxDetectors, d.memory_size);
     read_number_field(m, "eps_flag_rate", kFraction, d.eps_flag_rate);
+    if (const DocNode* n = m.get("max_severity")) {
+      if (auto k = read_enum(c_, *n, m.path("max_severity"), kDetectorSeverities,
+                             "detector page severity")) {
+        d.max_severity = static_cast<int>(*k) + 1;
+      }
+    }
+    micros_field(m, "persist_for", {}, d.persist_for);
+    micros_field(m, "persist_gap", {.positive = true}, d.persist_gap);
+    micros_field(m, "quiet_after_change", {}, d.quiet_after_change);
     // The gate lets vectors through to negative selection below the level
     // at which one signal alerts on its own; the other way round the
     // repertoire would never see a vector that z_hard had not already paged.

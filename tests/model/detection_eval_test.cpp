@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "model/expectations.hpp"
 #include "model/run.hpp"
 #include "model/scenario_loader.hpp"
 #include "tests/model/cli_runner.hpp"
@@ -104,7 +105,7 @@ class LibraryScenario : public ::testing::TestWithParam<const char*> {};
 // The detectors find the fault, and static thresholds do not fire before
 // them (latency creep: never; slow leak: hours later).
 TEST_P(LibraryScenario, DetectorsCatchItBeforeStaticThresholds) {
-  const LoadResult l = load_scenario((kRoot / "scenarios" / "examples" / GetParam()).string());
+  const LoadResult l = load_scenario((kRoot / "scenarios" / GetParam()).string());
   ASSERT_TRUE(l.ok()) << l.format();
   model::Run run(*l.scenario, l.scenario->procedures_loaded.value_or(ctl::Procedures{}), RunOptions{l.scenario->seed, true});
   run.execute();
@@ -126,14 +127,108 @@ TEST_P(LibraryScenario, DetectorsCatchItBeforeStaticThresholds) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Detectors, LibraryScenario,
-                         ::testing::Values("latency-creep-detectors.yaml",
-                                           "slow-leak-detectors.yaml"));
+                         ::testing::Values("library/slow-latency-creep.yaml",
+                                           "library/slow-memory-leak.yaml"));
+
+// The paging rules (scenarios/procedures/README.md, "When detectors page"),
+// each through a library scenario run with the default procedures, and
+// where the rule has a knob, with it switched off.
+struct RuleRun {
+  nlohmann::ordered_json outcome;
+  std::vector<AlertRecord> detector_alerts;
+};
+
+RuleRun run_library(const char* name, uint64_t seed, const ctl::Procedures* procedures = nullptr) {
+  const LoadResult l = load_scenario((kRoot / "scenarios" / "library" / name).string());
+  EXPECT_TRUE(l.ok()) << l.format();
+  const ctl::Procedures p =
+      procedures != nullptr ? *procedures : l.scenario->procedures_loaded.value_or(ctl::Procedures{});
+  model::Run run(*l.scenario, p, RunOptions{seed, true});
+  run.execute();
+  RuleRun r;
+  r.outcome = run.outcome();
+  for (const AlertRecord& a : run.world().alerts()) {
+    if (a.source == "detectors") r.detector_alerts.push_back(a);
+  }
+  return r;
+}
+
+int64_t held(const RuleRun& r, const char* rule) {
+  return r.outcome["detectors"]["held"][rule].get<int64_t>();
+}
+
+TEST(DetectorPagingRules, TheDefaultsSwitchTheDetectorsOn) {
+  const ctl::Procedures p;
+  EXPECT_TRUE(p.detectors.enabled);
+  EXPECT_EQ(p.detectors.max_severity, 2);
+}
+
+// Rules 1 and 2 on the false-alert trap: 20-second error bursts and
+// 30-second latency spikes on recs. Without persistence and with the
+// seed's high -> P1 mapping the detectors page P1 on a flap (the failure
+// that kept them off); P2-only without persistence still raises detector
+// alerts, but none pages; with both rules (the defaults) no burst is long
+// enough to page at all, and the rule says how many findings it held.
+TEST(DetectorPagingRules, FlapsShorterThanPersistForNeverPage) {
+  ctl::Procedures twitchy;
+  twitchy.detectors.persist_for = 0;
+  twitchy.detectors.max_severity = 1;
+  const RuleRun old_rules = run_library("flapping-dependency.yaml", 3, &twitchy);
+  bool paged = false;
+  for (const AlertRecord& a : old_rules.detector_alerts) paged = paged || a.severity == "P1";
+  EXPECT_TRUE(paged) << "the trap no longer tests rule 1";
+  EXPECT_FALSE(expectations_passed(old_rules.outcome));
+
+  ctl::Procedures p2_only;
+  p2_only.detectors.persist_for = 0;
+  const RuleRun p2 = run_library("flapping-dependency.yaml", 3, &p2_only);
+  EXPECT_FALSE(p2.detector_alerts.empty()) << "the trap no longer tests rule 2";
+  for (const AlertRecord& a : p2.detector_alerts) EXPECT_EQ(a.severity, "P2") << a.signal;
+
+  const RuleRun defaults = run_library("flapping-dependency.yaml", 3);
+  EXPECT_TRUE(defaults.detector_alerts.empty());
+  EXPECT_GT(held(defaults, "persistence"), 0);
+  EXPECT_TRUE(expectations_passed(defaults.outcome));
+}
+
+// Rule 2 does not cost the creep: it pages P2, persist_for after the first
+// finding, and never higher.
+TEST(DetectorPagingRules, APersistentCreepPagesP2AfterPersistFor) {
+  const RuleRun r = run_library("slow-latency-creep.yaml", 5);
+  ASSERT_FALSE(r.detector_alerts.empty());
+  for (const AlertRecord& a : r.detector_alerts) EXPECT_EQ(a.severity, "P2") << a.signal;
+  const int64_t first = r.detector_alerts.front().fired_at.us();
+  EXPECT_GE(first, 3600 * kS + ctl::DetectorProcedures{}.persist_for);
+  EXPECT_LE(first, 3600 * kS + 600 * kS);
+  EXPECT_GT(held(r, "persistence"), 0);
+  EXPECT_TRUE(expectations_passed(r.outcome));
+}
+
+// Rule 3: a deploy is a change the procedures know of. While it is in
+// progress (and for quiet_after_change after) the slower version's signals
+// are the deployment's and the golden signals' to judge: the detectors'
+// findings are held, and nothing from the detectors pages.
+TEST(DetectorPagingRules, NoDetectorPageDuringAKnownDeploy) {
+  const RuleRun r = run_library("standard-bad-deploy.yaml", 2);
+  EXPECT_TRUE(r.detector_alerts.empty());
+  EXPECT_GT(held(r, "change"), 0);
+  EXPECT_TRUE(expectations_passed(r.outcome));
+}
+
+// Rule 4: while the golden-signal traffic-drop alert is open, the
+// detectors' findings on the same symptom do not page a second time.
+TEST(DetectorPagingRules, NoSecondPageForAnOpenGoldenSignalAlert) {
+  const RuleRun r = run_library("upstream-traffic-drop.yaml", 4);
+  EXPECT_TRUE(r.detector_alerts.empty());
+  EXPECT_GT(held(r, "golden_alert_open"), 0);
+  EXPECT_TRUE(expectations_passed(r.outcome));
+}
 
 TEST(EvalCommand, WritesTheTableForEveryMethod) {
   const fs::path out = fs::path(::testing::TempDir()) / "dreamsim_eval_test";
   fs::remove_all(out);
   const cli_test::CommandResult ok = cli_test::run_dreamsim(
-      "eval " + cli_test::quoted(kRoot / "scenarios" / "examples" / "latency-creep-detectors.yaml") +
+      "eval " + cli_test::quoted(kRoot / "scenarios" / "library" / "slow-latency-creep.yaml") +
       " --seeds 3..3 --out " + cli_test::quoted(out));
   ASSERT_EQ(ok.exit_code, 0) << ok.err;
   const nlohmann::json j = nlohmann::json::parse(cli_test::read_text(out / "eval.json"));
@@ -147,14 +242,14 @@ TEST(EvalCommand, WritesTheTableForEveryMethod) {
   EXPECT_EQ(j["rows"][0]["recall"], 0);
   EXPECT_EQ(j["rows"][4]["recall"], 1);
   ASSERT_EQ(j["verdicts"].size(), 1u);
-  EXPECT_NE(cli_test::read_text(out / "eval.md").find("| latency-creep-detectors | latency | full |"),
+  EXPECT_NE(cli_test::read_text(out / "eval.md").find("| slow-latency-creep | latency | full |"),
             std::string::npos);
   EXPECT_NE(ok.out.find("verdict"), std::string::npos);
 }
 
 TEST(EvalCommand, BadSeedsAreBadInput) {
   const cli_test::CommandResult r = cli_test::run_dreamsim(
-      "eval " + cli_test::quoted(kRoot / "scenarios" / "examples" / "latency-creep-detectors.yaml") +
+      "eval " + cli_test::quoted(kRoot / "scenarios" / "library" / "slow-latency-creep.yaml") +
       " --seeds 5..2");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--seeds: 5..2: the first seed is after the last"), std::string::npos)

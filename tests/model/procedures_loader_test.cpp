@@ -51,12 +51,12 @@ static_assert(sizeof(ctl::JudgeConfig) == 56, "new judge field: read it, dump it
 static_assert(sizeof(ctl::JudgeMetric) == 72, "new judge metric field: read it, dump it");
 static_assert(sizeof(ctl::RecoveryProcedures) == 80, "new recovery field: read it, dump it");
 static_assert(sizeof(ctl::ScoreProcedures) == 112, "new score field: read it, dump it");
-static_assert(sizeof(ctl::DetectorProcedures) == 176, "new detectors field: read it, dump it");
+static_assert(sizeof(ctl::DetectorProcedures) == 208, "new detectors field: read it, dump it");
 static_assert(sizeof(ctl::ResilienceProcedures) == 384, "new resilience field: read it, dump it");
 static_assert(sizeof(ctl::MaintenanceProcedures) == 48, "new maintenance field: read it, dump it");
 static_assert(sizeof(ctl::GatedMetric) == 56, "new gate metric field: read it, dump it");
 static_assert(sizeof(ctl::GateProcedures) == 32, "new gate field: read it, dump it");
-static_assert(sizeof(ctl::Procedures) == 1440, "new procedures section: read it, dump it");
+static_assert(sizeof(ctl::Procedures) == 1472, "new procedures section: read it, dump it");
 #endif
 
 json dump(const ctl::Thresholds& t) { return {{"p0", t.p0}, {"p1", t.p1}, {"p2", t.p2}}; }
@@ -213,7 +213,11 @@ json dump(const ctl::Procedures& p) {
         {"nodes", det.nodes},
         {"sync_interval", det.sync_interval},
         {"memory_size", det.memory_size},
-        {"eps_flag_rate", det.eps_flag_rate}}},
+        {"eps_flag_rate", det.eps_flag_rate},
+        {"max_severity", det.max_severity},
+        {"persist_for", det.persist_for},
+        {"persist_gap", det.persist_gap},
+        {"quiet_after_change", det.quiet_after_change}}},
       {"resilience",
        {{"enabled", rs.enabled},
         {"evaluation_interval", rs.evaluation_interval},
@@ -500,7 +504,7 @@ TEST(ProceduresLoader, EveryFieldOfTheFileIsRead) {
         {"writes_lost_half_at", 10.0},
         {"records_exfiltrated_half_at", 1000.0}}},
       {"detectors",
-       {{"enabled", true},
+       {{"enabled", false},
         {"mode", static_cast<int>(ctl::DetectorMode::kNearestSelf)},
         {"evaluation_interval", 15000000},
         {"baseline_window", 7200000000},
@@ -524,7 +528,11 @@ TEST(ProceduresLoader, EveryFieldOfTheFileIsRead) {
         {"nodes", 2},
         {"sync_interval", 1800000000},
         {"memory_size", 50},
-        {"eps_flag_rate", 0.01}}},
+        {"eps_flag_rate", 0.01},
+        {"max_severity", 1},
+        {"persist_for", 0},
+        {"persist_gap", 180000000},
+        {"quiet_after_change", 300000000}}},
       {"resilience",
        {{"enabled", false},
         {"evaluation_interval", 30000000},
