@@ -29,7 +29,8 @@ one() {
     >/dev/null 2>"$work/err" || [ $? -eq 1 ] || { cat "$work/err" >&2; exit 2; }
   local runs
   runs=$(awk -F': ' '/"runs":/ {gsub(/,/, "", $2); print $2; exit}' "$out/sweep.json")
-  awk -v r="$runs" '{printf "%s %.2f %s\n", $1, $2 + $3, r}' "$work/time"
+  # A failed expectation (exit 1) makes time(1) write a 'Command exited' line first.
+  tail -n 1 "$work/time" | awk -v r="$runs" '{printf "%s %.2f %s\n", $1, $2 + $3, r}'
 }
 
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
