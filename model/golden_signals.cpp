@@ -113,8 +113,8 @@ double GoldenSignals::at(Signal signal, size_t column, int64_t tick_index) const
 void GoldenSignals::window(Signal signal, size_t column, size_t count,
                            std::vector<double>& out) const {
   const int64_t n = std::min<int64_t>(static_cast<int64_t>(count), kept());
-  out.resize(static_cast<size_t>(n));
-  for (int64_t i = 0; i < n; ++i) out[static_cast<size_t>(i)] = at(signal, column, ticks_ - n + i);
+  out.clear();
+  append_range(signal, column, ticks_ - n, ticks_, out);
 }
 
 void GoldenSignals::append_range(Signal signal, size_t column, int64_t begin, int64_t end,

@@ -30,7 +30,6 @@
 // bounds is what keeps a thousand services within the tick budget.
 #pragma once
 
-#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -113,24 +112,11 @@ class GoldenSignals {
   // The last min(count, kept()) values, oldest first, into `out` (resized).
   void window(Signal signal, size_t column, size_t count, std::vector<double>& out) const;
   // Appends the values of ticks [begin, end) to `out`, oldest first; ticks
-  // outside the ring are skipped. Walks the ring by stride, without a
-  // division per value: the alerting controller reads an hour of traffic
-  // per service at every evaluation.
+  // outside the ring are skipped. One or two contiguous copies: the
+  // alerting controller reads an hour of traffic per service at every
+  // evaluation.
   void append_range(Signal signal, size_t column, int64_t begin, int64_t end,
                     std::vector<double>& out) const;
-  // Calls f(tick_index, value) for ticks [begin, end) in the ring, in order.
-  template <typename F>
-  void for_range(Signal signal, size_t column, int64_t begin, int64_t end, F&& f) const {
-    begin = std::max(begin, ticks_ - kept());
-    end = std::min(end, ticks_);
-    if (column >= columns() || begin >= end) return;
-    size_t slot = static_cast<size_t>(begin) % ring_ticks_;
-    const float* line = &ring_[line_offset(signal, column)];
-    for (int64_t k = begin; k < end; ++k) {
-      f(k, static_cast<double>(line[slot]));
-      if (++slot == ring_ticks_) slot = 0;
-    }
-  }
   double window_mean(Signal signal, size_t column, size_t count) const;
   double window_max(Signal signal, size_t column, size_t count) const;
   // The q-quantile of latency over the last `count` ticks, from a
