@@ -81,7 +81,7 @@ const Thresholds& AlertingController::thresholds(AlertSignal s) const {
 }
 
 double AlertingController::read(size_t column, AlertSignal signal, size_t window_ticks,
-                                size_t baseline_ticks, bool* valid) const {
+                                size_t baseline_ticks, Micros now, bool* valid) const {
   const TelemetryPort& t = ports_.telemetry;
   *valid = false;
   const double nan = std::numeric_limits<double>::quiet_NaN();
@@ -107,14 +107,23 @@ double AlertingController::read(size_t column, AlertSignal signal, size_t window
       // The baseline is the stretch just before the window.
       t.window(Signal::kTraffic, column, window_ticks + baseline_ticks, scratch_);
       if (scratch_.size() < window_ticks + baseline_ticks) return nan;
-      double base = 0.0, now = 0.0;
+      double base = 0.0, recent = 0.0;
       for (size_t i = 0; i < baseline_ticks; ++i) base += scratch_[i];
-      for (size_t i = baseline_ticks; i < scratch_.size(); ++i) now += scratch_[i];
+      for (size_t i = baseline_ticks; i < scratch_.size(); ++i) recent += scratch_[i];
       base /= static_cast<double>(baseline_ticks);
-      now /= static_cast<double>(window_ticks);
+      recent /= static_cast<double>(window_ticks);
       if (base < p_.traffic_min_rps) return nan;
       *valid = true;
-      return 1.0 - now / base;
+      double expected = 1.0;
+      if (expected_traffic_) {
+        const Micros tick = t.tick();
+        const Micros window_from = now - static_cast<Micros>(window_ticks) * tick;
+        const double e = expected_traffic_(
+            column, window_from, now, window_from - static_cast<Micros>(baseline_ticks) * tick,
+            window_from);
+        if (e > 0.0) expected = e;  // NaN or none: the plain rule
+      }
+      return 1.0 - recent / base / expected;
     }
     case AlertSignal::kCpu:
     case AlertSignal::kMemory: {
@@ -147,7 +156,7 @@ void AlertingController::evaluate() {
       const auto signal = static_cast<AlertSignal>(k);
       bool valid = false;
       const double value =
-          silenced ? 0.0 : read(column, signal, window_ticks, baseline_ticks, &valid);
+          silenced ? 0.0 : read(column, signal, window_ticks, baseline_ticks, now, &valid);
       step(column, signal, value, valid, now);
     }
   }

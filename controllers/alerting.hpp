@@ -76,6 +76,14 @@ class AlertingController {
   // (source "security") on the agent, which resolves like the others.
   void watch_exfiltration(double records_per_s) { exfiltration_rps_ = records_per_s; }
 
+  // The traffic-drop rule's daily cycle: expected(column, window_from,
+  // window_to, base_from, base_to) is the ratio of the window's traffic to
+  // the baseline's that is normal at that hour (controllers/traffic_profile.hpp),
+  // NaN when there is none. The rule then reads
+  // drop = 1 - (window / baseline) / expected; without it, expected is 1.
+  using TrafficExpectation = std::function<double(size_t, Micros, Micros, Micros, Micros)>;
+  void expect_traffic(TrafficExpectation expected) { expected_traffic_ = std::move(expected); }
+
   // P2 runbook: evaluations every interval x interval_factor and thresholds x
   // threshold_factor until `until`.
   void boost(double interval_factor, double threshold_factor, Micros until);
@@ -99,7 +107,7 @@ class AlertingController {
 
   void schedule_next();
   double read(size_t column, AlertSignal signal, size_t window_ticks, size_t baseline_ticks,
-              bool* valid) const;
+              Micros now, bool* valid) const;
   const Thresholds& thresholds(AlertSignal s) const;
   void step(size_t column, AlertSignal signal, double value, bool valid, Micros now);
   void emit(const Alert& a, Event e);
@@ -112,6 +120,7 @@ class AlertingController {
   std::vector<State> states_;  // [column * kAlertSignalCount + signal]
   std::vector<State> agent_states_;  // one per agent, for exfiltration
   double exfiltration_rps_ = -1.0;    // < 0: not watched
+  TrafficExpectation expected_traffic_;
   std::vector<Listener> listeners_;
   uint64_t next_alert_id_ = 1;
   Micros boost_until_ = -1;

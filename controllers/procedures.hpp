@@ -366,6 +366,13 @@ struct MaintenanceProcedures {
   Micros weekly_every = 7 * 24 * kHour;
   Micros monthly_every = 30 * 24 * kHour;
   int noisy_pages_per_day = 10;  // an alert rule paging more than this is noted as noisy
+  // The daily traffic profile (controllers/traffic_profile.hpp): the daily
+  // job learns each column's traffic over a day, in slots of profile_slot,
+  // as the median over the last profile_days days, and the traffic-drop
+  // rule discounts the fall the profile expects.
+  bool traffic_profile = true;
+  Micros profile_slot = 15 * kMinute;
+  int profile_days = 7;
 };
 
 // What `dreamsim gate` holds a candidate procedures file to. The gate runs

@@ -530,9 +530,21 @@ ControllerHost::ControllerHost(World& world, const ctl::Procedures& procedures)
     if (e == ctl::AlertingController::Event::kEscalated) return;
     review->on_alert(a, e == ctl::AlertingController::Event::kFired, clock->now());
   });
+  // The daily review of golden signals learns each column's traffic over a
+  // day; the traffic-drop rule discounts the fall it expects.
+  traffic_profile_ = std::make_unique<ctl::TrafficProfile>(ports, procedures_.maintenance);
+  ctl::TrafficProfile* profile = traffic_profile_.get();
+  alerting_->subscribe([profile](const ctl::Alert& a, ctl::AlertingController::Event e) {
+    profile->on_alert(a, e != ctl::AlertingController::Event::kResolved);
+  });
+  alerting_->expect_traffic([profile](size_t column, ctl::Micros window_from, ctl::Micros window_to,
+                                      ctl::Micros base_from, ctl::Micros base_to) {
+    return profile->expected_ratio(column, window_from, window_to, base_from, base_to);
+  });
   maintenance_ = std::make_unique<ctl::MaintenanceScheduler>(ports, procedures_.maintenance);
   maintenance_->add(*resilience_);
   maintenance_->add(*alert_review_);
+  maintenance_->add(*traffic_profile_);
   // The detectors retrain, tune eps and the z gates, and promote to memory.
   if (detectors_) maintenance_->add(*detectors_);
 }
@@ -549,6 +561,7 @@ void ControllerHost::start(StartupMode startup) {
   });
   deployment_->start();
   resilience_->start();
+  traffic_profile_->start();
   maintenance_->start();
   if (startup == StartupMode::kNone) {
     alerting_->start();

@@ -29,6 +29,7 @@
 #include "controllers/incident.hpp"
 #include "controllers/recovery.hpp"
 #include "controllers/maintenance_scheduler.hpp"
+#include "controllers/traffic_profile.hpp"
 #include "controllers/resilience.hpp"
 #include "controllers/startup.hpp"
 #include "controllers/ports.hpp"
@@ -136,6 +137,7 @@ class ControllerHost {
   std::unique_ptr<ctl::DetectorController> detectors_;
   std::unique_ptr<ctl::ResilienceController> resilience_;
   std::unique_ptr<ctl::AlertReview> alert_review_;
+  std::unique_ptr<ctl::TrafficProfile> traffic_profile_;
   std::unique_ptr<ctl::MaintenanceScheduler> maintenance_;
 };
 

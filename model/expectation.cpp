@@ -43,11 +43,16 @@ const char* to_string(Comparison op) {
 }
 
 // The seed's verbs in snake_case (DESIGN.md), and every kind the controllers
-// record. Sorted, for the messages.
+// record, the maintenance jobs' actions included. Sorted, for the messages.
+// tests/model/library_test.cpp checks that the library's runs record no
+// kind, signal, source or metric missing from these lists.
 const std::vector<std::string>& known_action_kinds() {
   static const std::vector<std::string> kinds = {
       "abort_deployment",
       "abort_startup",
+      "adjust_eps",
+      "adjust_guardrails",
+      "adjust_z_gates",
       "brownout",
       "disable_global_kill_switch",
       "disable_module",
@@ -65,25 +70,38 @@ const std::vector<std::string>& known_action_kinds() {
       "grading_step_back",
       "hold_canary",
       "increase_monitoring",
+      "note_noisy_rule",
       "promote_canary",
+      "promote_detectors",
       "quarantine_agent",
       "rate_limit",
+      "refresh_baselines",
+      "refresh_traffic_profile",
       "resolve_incident",
       "response_time_breach",
       "restart_service",
       "restore_backup",
       "retrain_detectors",
+      "retry_budget",
+      "review_alert_performance",
+      "review_alert_rules",
+      "review_alerts",
+      "review_detectors",
+      "review_guardrail_triggers",
+      "review_resilience_index",
       "rollback",
       "rotate_keys",
       "scale_service",
       "set_traffic_grade",
       "set_traffic_weight",
+      "shed_load",
       "skip_subsystem",
       "start_deployment",
       "start_service",
       "startup_failed",
       "startup_verified",
       "stop_service",
+      "sync_detectors",
       "verify_deployment",
       "verify_health",
       "verify_integrity",
@@ -91,11 +109,25 @@ const std::vector<std::string>& known_action_kinds() {
   return kinds;
 }
 
+// Golden-signal rules, security, the resilience index, the canary and the
+// start-up, then the detectors' method_feature names (controllers/detectors.cpp:
+// zscore and cusum on a feature; the repertoire and the nearest-self rule on
+// the whole vector, "<method>_anomaly").
 const std::vector<std::string>& known_alert_signals() {
-  static const std::vector<std::string> signals = {
-      "latency_p95", "error_rate",  "traffic_drop", "saturation_cpu", "saturation_memory",
-      "exfiltration", "anomaly",    "resilience",   "canary",         "startup",
-  };
+  static const std::vector<std::string> signals = [] {
+    std::vector<std::string> v = {"latency_p95",       "error_rate",   "traffic_drop",
+                                  "saturation_cpu",    "saturation_memory", "exfiltration",
+                                  "resilience_index",  "canary",       "startup"};
+    for (const char* method : {"zscore", "cusum"}) {
+      for (const char* feature :
+           {"latency_p95", "error_rate", "traffic", "cpu_per_request", "saturation_memory"}) {
+        v.push_back(std::string(method) + "_" + feature);
+      }
+    }
+    v.emplace_back("nsa_anomaly");
+    v.emplace_back("nearest_self_anomaly");
+    return v;
+  }();
   return signals;
 }
 
@@ -114,6 +146,7 @@ const std::vector<std::string>& known_metrics() {
       "records_exfiltrated", "false_alerts", "missed_faults", "sla_breaches",
       "ooms",           "alerts",         "pages",           "actions",
       "failed_request_ratio", "users_exposed", "time_to_rollback_s", "rpo_s", "rto_s",
+      "early_warning_lead_s",
   };
   return metrics;
 }

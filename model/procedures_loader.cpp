@@ -81,8 +81,9 @@ const Keys kRateLimitKeys = {"enabled",   "initial_limit", "min_limit",  "max_li
 const Keys kBrownoutKeys = {"enabled", "setpoint", "pole", "forgetting"};
 const Keys kRetryBudgetKeys = {"enabled", "release_after"};
 const Keys kShedLoadKeys = {"enabled", "k", "window"};
-const Keys kMaintenanceKeys = {"enabled",       "time_of_day",   "daily_every",
-                               "weekly_every",  "monthly_every", "noisy_pages_per_day"};
+const Keys kMaintenanceKeys = {"enabled",         "time_of_day",   "daily_every",
+                               "weekly_every",    "monthly_every", "noisy_pages_per_day",
+                               "traffic_profile", "profile_slot",  "profile_days"};
 constexpr int kMaxBaselineDays = 366;
 constexpr int kMaxAlertEvaluations = 1000;
 constexpr int kMaxLongWindow = 1000000;
@@ -922,6 +923,14 @@ class ProceduresReader {
     micros_field(m, "weekly_every", {.positive = true}, mp.weekly_every);
     micros_field(m, "monthly_every", {.positive = true}, mp.monthly_every);
     int_field(m, "noisy_pages_per_day", 1, 1000000, mp.noisy_pages_per_day);
+    read_bool_field(m, "traffic_profile", mp.traffic_profile);
+    if (micros_field(m, "profile_slot", {.positive = true}, mp.profile_slot) &&
+        (mp.profile_slot > 24 * ctl::kHour || (24 * ctl::kHour) % mp.profile_slot != 0)) {
+      c_.error(m.get("profile_slot")->mark, m.path("profile_slot"),
+               "expected a duration that divides a day (15m, 1h, ...), got '" +
+                   m.get("profile_slot")->text + "'");
+    }
+    int_field(m, "profile_days", 1, kMaxBaselineDays, mp.profile_days);
   }
 
   // --- gate ------------------------------------------------------------------

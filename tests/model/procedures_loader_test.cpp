@@ -53,10 +53,10 @@ static_assert(sizeof(ctl::RecoveryProcedures) == 80, "new recovery field: read i
 static_assert(sizeof(ctl::ScoreProcedures) == 112, "new score field: read it, dump it");
 static_assert(sizeof(ctl::DetectorProcedures) == 208, "new detectors field: read it, dump it");
 static_assert(sizeof(ctl::ResilienceProcedures) == 384, "new resilience field: read it, dump it");
-static_assert(sizeof(ctl::MaintenanceProcedures) == 48, "new maintenance field: read it, dump it");
+static_assert(sizeof(ctl::MaintenanceProcedures) == 64, "new maintenance field: read it, dump it");
 static_assert(sizeof(ctl::GatedMetric) == 56, "new gate metric field: read it, dump it");
 static_assert(sizeof(ctl::GateProcedures) == 32, "new gate field: read it, dump it");
-static_assert(sizeof(ctl::Procedures) == 1472, "new procedures section: read it, dump it");
+static_assert(sizeof(ctl::Procedures) == 1488, "new procedures section: read it, dump it");
 #endif
 
 json dump(const ctl::Thresholds& t) { return {{"p0", t.p0}, {"p1", t.p1}, {"p2", t.p2}}; }
@@ -275,7 +275,10 @@ json dump(const ctl::Procedures& p) {
         {"daily_every", m.daily_every},
         {"weekly_every", m.weekly_every},
         {"monthly_every", m.monthly_every},
-        {"noisy_pages_per_day", m.noisy_pages_per_day}}},
+        {"noisy_pages_per_day", m.noisy_pages_per_day},
+        {"traffic_profile", m.traffic_profile},
+        {"profile_slot", m.profile_slot},
+        {"profile_days", m.profile_days}}},
       {"gate", {{"alpha", p.gate.alpha}, {"metrics", gated}}},
   };
 }
@@ -585,7 +588,10 @@ TEST(ProceduresLoader, EveryFieldOfTheFileIsRead) {
         {"daily_every", 43200000000},
         {"weekly_every", 302400000000},
         {"monthly_every", 1209600000000},
-        {"noisy_pages_per_day", 5}}},
+        {"noisy_pages_per_day", 5},
+        {"traffic_profile", false},
+        {"profile_slot", 3600000000},
+        {"profile_days", 3}}},
       {"gate",
        {{"alpha", 0.01},
         {"metrics",
@@ -975,6 +981,11 @@ const BadCase kCases[] = {
     {"yes_is_not_boolean.yaml",
      {"yes_is_not_boolean.yaml:2:16: alerting.per_service: expected true or false, got the "
       "string \"yes\" (yes/no/on/off are strings in YAML 1.2; write true or false)"}},
+    {"profile_slot_not_dividing_a_day.yaml",
+     {"profile_slot_not_dividing_a_day.yaml:2:17: maintenance.profile_slot: expected a duration "
+      "that divides a day (15m, 1h, ...), got '7m'",
+      "profile_slot_not_dividing_a_day.yaml:3:17: maintenance.profile_days: expected an integer "
+      "in [1, 366], got 0"}},
     {"zero_interval.yaml",
      {"zero_interval.yaml:2:24: alerting.evaluation_interval: expected a duration > 0, got '0s'",
       "zero_interval.yaml:4:19: startup.probe_interval: expected a duration > 0, got '0ms'"}},
