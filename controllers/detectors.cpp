@@ -139,6 +139,7 @@ DetectorController::DetectorController(Ports ports, const DetectorProcedures& pr
     }
   }
   changed_.assign(tracks_.size(), 0);
+  noted_.assign(tracks_.size(), 0);
 }
 
 void DetectorController::start() {
@@ -404,6 +405,20 @@ bool DetectorController::persisted(ServiceTrack& track, bool finding, bool anoma
   return finding && track.run_start >= 0 && now - track.run_start >= p_.persist_for;
 }
 
+void DetectorController::on_guardrail(const std::string& kind, size_t service, bool engaged,
+                                      Micros at) {
+  if (service >= noted_.size()) return;
+  const auto key = std::make_pair(kind, service);
+  if (engaged) {
+    guarded_since_.try_emplace(key, at);  // a second engagement keeps the first time
+    return;
+  }
+  const auto it = guarded_since_.find(key);
+  if (it == guarded_since_.end()) return;
+  if (at - it->second >= p_.quiet_after_change) noted_[service] = 1;
+  guarded_since_.erase(it);
+}
+
 void DetectorController::mark_changes(Micros now) {
   const TelemetryPort& t = ports_.telemetry;
   std::fill(changed_.begin(), changed_.end(), 0);
@@ -411,7 +426,8 @@ void DetectorController::mark_changes(Micros now) {
     const ServiceState st = t.state(s);
     // Replicas starting (a restart, a scale-up, a recovery), switched off
     // (safe mode, a disabled module) or stopped on purpose.
-    changed_[s] = (st.starting > 0 || st.disabled || st.stopped) ? 1 : 0;
+    changed_[s] = (st.starting > 0 || st.disabled || st.stopped || noted_[s]) ? 1 : 0;
+    noted_[s] = 0;
   }
   for (const DeployInfo& d : t.deploys()) {
     if (d.active && d.service < changed_.size()) changed_[d.service] = 1;

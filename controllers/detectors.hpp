@@ -55,6 +55,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -138,6 +139,16 @@ class DetectorController : public MaintenanceParticipant {
   // A golden-signal alert: costimulation for pending activations, and the
   // service's vectors stay out of the baseline while it fires.
   void on_golden_alert(const Alert& alert, AlertingController::Event event);
+  // A guardrail (`kind`: brownout, rate_limit, shed_load, retry_budget,
+  // scale_service) engaged or released on `service` at `at`. A release
+  // after an engagement of at least quiet_after_change is a known change at
+  // the next evaluation, as a deployment is, carried up to the services that
+  // depend on it: the baseline has learnt the guarded level and the
+  // service's signals now return to the unguarded one (a brownout
+  // undimmed, a limit lifted, a scale-down). An engagement is not: it
+  // answers an anomaly the detectors may still have to page; nor is a
+  // release soon after it (a guardrail that flaps with a burst).
+  void on_guardrail(const std::string& kind, size_t service, bool engaged, Micros at);
 
   // Trains now: baselines, self set, whitening, eps kept, the repertoire of
   // every node regenerated (memory kept). evaluate() trains once the warm-up
@@ -255,6 +266,8 @@ class DetectorController : public MaintenanceParticipant {
   int system_golden_open_ = 0;  // golden-signal alerts open on the system column
   std::vector<size_t> topo_;          // services, dependencies first
   std::vector<uint8_t> changed_;      // scratch for mark_changes
+  std::vector<uint8_t> noted_;        // a known change since the last evaluation
+  std::map<std::pair<std::string, size_t>, Micros> guarded_since_;  // engaged guardrails
 
   // Scratch, reused so that evaluations do not allocate.
   std::vector<double> scratch_[kFeatureCount];

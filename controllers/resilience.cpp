@@ -372,8 +372,16 @@ void ResilienceController::score(size_t s, Micros now) {
     }
   }
   sc.headroom = std::min({h_util, h_mem, h_lat});
-  const double burn = (v.errors_sum / static_cast<double>(std::max<size_t>(1, v.errors.size()))) /
-                      std::max(1e-12, p_.slo_error_ratio);
+  // Multiwindow: the hour's burn, unless the last twelfth of it burns less.
+  const size_t short_points = std::min(v.errors.size(), std::max<size_t>(1, burn_points_ / 12));
+  double short_sum = 0.0;
+  for (size_t i = v.errors.size() - short_points; i < v.errors.size(); ++i) {
+    short_sum += v.errors[i];
+  }
+  const double long_rate =
+      v.errors_sum / static_cast<double>(std::max<size_t>(1, v.errors.size()));
+  const double short_rate = short_sum / static_cast<double>(std::max<size_t>(1, short_points));
+  const double burn = std::min(long_rate, short_rate) / std::max(1e-12, p_.slo_error_ratio);
   sc.budget = clamp01(1.0 - burn / p_.fast_burn);
   const double first = traffic - retries;
   const double ratio = first > 1e-9 ? retries / first : 0.0;
@@ -420,6 +428,7 @@ void ResilienceController::trigger(Micros now, const std::string& kind, size_t s
   const std::string& id = ports_.telemetry.service(s).id;
   triggers_.push_back(GuardrailTrigger{now, kind, id, engaged, value, reason});
   ports_.recorder.decision(Decision{now, "resilience", kind, id, reason});
+  for (const TriggerListener& l : trigger_listeners_) l(triggers_.back(), s);
 }
 
 void ResilienceController::autoscale(size_t s, Micros now) {

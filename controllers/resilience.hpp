@@ -7,9 +7,12 @@
 // Every evaluation (15 s) each service gets four scores in [0, 1]:
 //   h  headroom  = min over utilisation (ok 0.6 -> 0 at 0.9), memory (ok 0.75
 //                  -> 0 at 0.95) and p95 over its baseline (1x -> 0 at 3x);
-//   b  budget    = 1 - burn / 14.4, burn = the error rate over the last hour
-//                  over the SLO's allowed error ratio (14.4 is the fast-burn
-//                  page of the SRE workbook);
+//   b  budget    = 1 - burn / 14.4, burn = the error rate over the SLO's
+//                  allowed error ratio, the lesser of the last hour's and the
+//                  last 5 minutes' (burn_window and 1/12 of it: the SRE
+//                  workbook's multiwindow fast-burn page, 14.4 over 1 h and
+//                  5 m; the short window lets the score recover within
+//                  minutes of the errors stopping, not an hour later);
 //   c  slowing   = 1 - (phi - phi_base) / (phi_crit - phi_base), halved when the
 //                  variance is more than 4x its baseline, and at most 0.5 when
 //                  Kendall's tau of the rolling phi over the trend window is
@@ -224,6 +227,10 @@ class ResilienceController : public MaintenanceParticipant {
   // Schedules the control and evaluation loops. Call once.
   void start();
   void subscribe(AlertListener listener) { listeners_.push_back(std::move(listener)); }
+  // Hears every guardrail engagement and release, with the service's index
+  // (the detectors take them as known changes).
+  using TriggerListener = std::function<void(const GuardrailTrigger&, size_t service)>;
+  void on_trigger(TriggerListener listener) { trigger_listeners_.push_back(std::move(listener)); }
 
   // getResilienceIndex(): the system's index at the last evaluation (100
   // before the first).
@@ -326,6 +333,7 @@ class ResilienceController : public MaintenanceParticipant {
   double procedures_target_;
   double latency_limit_floor_;  // seconds: p_.latency_limit_min
   std::vector<AlertListener> listeners_;
+  std::vector<TriggerListener> trigger_listeners_;
   std::vector<Svc> services_;
   size_t window_ticks_ = 1;
   size_t detrend_ticks_ = 1;

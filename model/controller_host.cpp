@@ -541,6 +541,13 @@ ControllerHost::ControllerHost(World& world, const ctl::Procedures& procedures)
                                       ctl::Micros base_from, ctl::Micros base_to) {
     return profile->expected_ratio(column, window_from, window_to, base_from, base_to);
   });
+  // A long guardrail's release is a known change to the detectors.
+  if (detectors_) {
+    ctl::DetectorController* detectors = detectors_.get();
+    resilience_->on_trigger([detectors](const ctl::GuardrailTrigger& t, size_t service) {
+      detectors->on_guardrail(t.kind, service, t.engaged, t.at);
+    });
+  }
   maintenance_ = std::make_unique<ctl::MaintenanceScheduler>(ports, procedures_.maintenance);
   maintenance_->add(*resilience_);
   maintenance_->add(*alert_review_);

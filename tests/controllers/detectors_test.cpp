@@ -385,6 +385,29 @@ TEST(DetectorController, FindingsPageOnlyAfterPersistFor) {
   EXPECT_GE(r.paged.front().fired_at, 100 * kMinute + test_procedures().persist_for);
 }
 
+// A guardrail held for quiet_after_change or longer and then released is a
+// known change: the anomaly that follows (the service back at its
+// unguarded level) is held for quiet_after_change. A guardrail that flapped
+// for a minute is not: the same anomaly pages.
+TEST(DetectorController, ALongGuardrailReleaseIsAKnownChangeAFlapIsNot) {
+  for (const bool long_hold : {true, false}) {
+    Rig r(3);
+    r.drive.run_to(90 * kMinute);
+    const Micros engaged = long_hold ? 60 * kMinute : 89 * kMinute;
+    r.det.on_guardrail("brownout", 1, true, engaged);
+    r.det.on_guardrail("brownout", 1, false, 90 * kMinute);
+    r.drive.anomaly_at = 90 * kMinute;
+    r.drive.run_to(96 * kMinute);
+    if (long_hold) {
+      EXPECT_TRUE(r.paged.empty()) << r.paged.front().signal;
+      EXPECT_GT(r.det.stats().held_by_change, 0);
+    } else {
+      EXPECT_FALSE(r.paged.empty());
+      EXPECT_EQ(r.det.stats().held_by_change, 0);
+    }
+  }
+}
+
 TEST(DetectorController, ImmuneMemorySurvivesRetraining) {
   Rig r(5);
   activate_and_confirm(r);

@@ -253,6 +253,30 @@ TEST(ResilienceController, ErrorBudgetBurnAndRetriesLowerTheIndex) {
   EXPECT_DOUBLE_EQ(r.resilience_index(), 0.0);
 }
 
+// The budget score reads the SRE workbook's multiwindow burn: the lesser of
+// the hour's and the last 5 minutes' burn rate. Errors that burn fast page
+// at once (both windows high); once they stop, the score recovers within 5
+// minutes, not an hour later when the burst leaves the long window.
+TEST(ResilienceController, BudgetRecoversWithinTheShortWindowOfTheBurn) {
+  Rig rig;
+  ResilienceController r(rig.world.ports(), quiet());
+  r.start();
+  rig.world.run_to(10 * kMinute);
+  EXPECT_DOUBLE_EQ(r.scores(0).budget, 1.0);
+  rig.world.telemetry.set(Signal::kErrorRate, 0, 0.05);  // 50x the allowed 0.001
+  rig.world.run_to(20 * kMinute);
+  EXPECT_DOUBLE_EQ(r.scores(0).budget, 0.0);
+  rig.world.telemetry.set(Signal::kErrorRate, 0, 0.0);
+  rig.world.run_to(23 * kMinute);
+  // 3 minutes on, the short window still holds 2 minutes of errors: burn
+  // (0.05 x 2/5) / 0.001 = 20, above 14.4; the hour's is 50 x 10/23 = 21.7.
+  EXPECT_DOUBLE_EQ(r.scores(0).budget, 0.0);
+  rig.world.run_to(26 * kMinute);
+  // The short window is clean: the budget score is back although the hour
+  // still holds 10 minutes at 50x (a burn of 8.3 over the hour).
+  EXPECT_DOUBLE_EQ(r.scores(0).budget, 1.0);
+}
+
 TEST(ResilienceController, RetryBudgetGuardrailEngagesAndIsRecorded) {
   Rig rig;
   ResilienceProcedures p = quiet();
