@@ -60,6 +60,7 @@ const char* to_string(DetectorMode mode) {
     case DetectorMode::kZScore: return "zscore";
     case DetectorMode::kCusum: return "cusum";
     case DetectorMode::kNearestSelf: return "nearest_self";
+    case DetectorMode::kHybrid: return "hybrid";
   }
   return "?";
 }
@@ -330,20 +331,21 @@ void DetectorController::evaluate() {
       cusum_alarm = cusum_alarm || alarm;
       anomalous = anomalous || bad >= z_gate_ || track.cusum[f].s >= 0.5 * track.cusum[f].h;
       if (finding.method != nullptr) continue;
-      if (bad >= p_.z_hard &&
-          (p_.mode == DetectorMode::kFull || p_.mode == DetectorMode::kZScore)) {
+      if (bad >= p_.z_hard && (p_.mode == DetectorMode::kFull || p_.mode == DetectorMode::kHybrid ||
+                               p_.mode == DetectorMode::kZScore)) {
         finding.method = "zscore";
         finding.feature = f;
         value = z(f);
-      } else if (alarm && (p_.mode == DetectorMode::kFull || p_.mode == DetectorMode::kCusum)) {
+      } else if (alarm && (p_.mode == DetectorMode::kFull || p_.mode == DetectorMode::kHybrid ||
+                           p_.mode == DetectorMode::kCusum)) {
         finding.method = "cusum";
         finding.feature = f;
         value = z(f);
       }
     }
     const int64_t matches_before = stats_.matches;
-    if (worst >= z_gate_ &&
-        (p_.mode == DetectorMode::kFull || p_.mode == DetectorMode::kNearestSelf)) {
+    if (worst >= z_gate_ && (p_.mode == DetectorMode::kFull || p_.mode == DetectorMode::kNearestSelf ||
+                             p_.mode == DetectorMode::kHybrid)) {
       ++stats_.gated;
       const Feature u = to_unit(z, whitening_, p_.z_max);
       if (p_.mode == DetectorMode::kFull) {

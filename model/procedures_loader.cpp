@@ -108,7 +108,7 @@ const Keys kDetectorKeys = {
     "resolve_after",  "nodes",         "sync_interval",       "memory_size",
     "eps_flag_rate",  "max_severity",  "persist_for",         "persist_gap",
     "quiet_after_change"};
-const Keys kDetectorModes = {"full", "zscore", "cusum", "nearest_self"};  // = ctl::DetectorMode order
+const Keys kDetectorModes = {"full", "zscore", "cusum", "nearest_self", "hybrid"};  // = ctl::DetectorMode order
 const Keys kDetectorSeverities = {"P1", "P2"};  // index + 1 = the severity
 constexpr int kMaxHealthRetries = 100;
 constexpr int kMaxStepBacks = 1000;

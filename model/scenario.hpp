@@ -168,6 +168,7 @@ struct Fault {
   double factor = 1.0;             // traffic_surge: multiplier of entry load
   std::vector<std::vector<size_t>> groups;  // partition: calls between groups fail
   double exfil_rps = 0.0;          // compromise: records read out per second
+  std::vector<AgentCall> calls;    // agent_compromise: the agent's calls meanwhile (empty: its own)
   ConfigCheck check = ConfigCheck::kEnv;  // config_error: which pre-startup check fails
   std::string setting;             // config_error env: the missing setting
   size_t declared = 0;             // index in the file's `faults` list

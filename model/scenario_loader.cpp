@@ -130,7 +130,7 @@ const std::vector<Keys> kFaultKeys = {
     {"factor"},
     {"groups"},
     {},
-    {"exfil_rps"},
+    {"exfil_rps", "calls"},
     {"exfil_rps"},
     {},
     {"check", "setting"},
@@ -691,34 +691,36 @@ class Loader {
           key_agents_.emplace(*v, s_.agents.size());
         }
       }
-      if (const DocNode* calls = m.get("calls")) {
-        if (const auto* list = read_list(c_, *calls, m.path("calls"))) {
-          std::set<size_t> seen;
-          for (size_t k = 0; k < list->size(); ++k) {
-            const std::string call_path = index_path(m.path("calls"), k);
-            MapReader cm(c_, (*list)[k], call_path, kAgentCallKeys);
-            if (!cm.valid()) continue;
-            AgentCall call;
-            if (const DocNode* svc = cm.require("service")) {
-              if (auto v = resolve_service(*svc, cm.path("service"))) {
-                call.service = *v;
-                if (!seen.insert(*v).second) {
-                  c_.error(
-                      svc->mark, cm.path("service"),
-                      "the agent already calls " + quote(svc->text) + "; list each service once");
-                }
-              }
-            }
-            if (const DocNode* rate = cm.require("rate_rps", "calls per second")) {
-              if (auto v = read_number(c_, *rate, cm.path("rate_rps"), kNonNegative)) {
-                call.rate_rps = *v;
-              }
-            }
-            agent.calls.push_back(call);
+      if (const DocNode* calls = m.get("calls")) read_calls(*calls, m.path("calls"), agent.calls);
+      s_.agents.push_back(std::move(agent));
+    }
+  }
+
+  // An agent's calls: a list of {service, rate_rps}, each service once.
+  void read_calls(const DocNode& node, const std::string& path, std::vector<AgentCall>& out) {
+    const auto* list = read_list(c_, node, path);
+    if (list == nullptr) return;
+    std::set<size_t> seen;
+    for (size_t k = 0; k < list->size(); ++k) {
+      const std::string call_path = index_path(path, k);
+      MapReader cm(c_, (*list)[k], call_path, kAgentCallKeys);
+      if (!cm.valid()) continue;
+      AgentCall call;
+      if (const DocNode* svc = cm.require("service")) {
+        if (auto v = resolve_service(*svc, cm.path("service"))) {
+          call.service = *v;
+          if (!seen.insert(*v).second) {
+            c_.error(svc->mark, cm.path("service"),
+                     "the agent already calls " + quote(svc->text) + "; list each service once");
           }
         }
       }
-      s_.agents.push_back(std::move(agent));
+      if (const DocNode* rate = cm.require("rate_rps", "calls per second")) {
+        if (auto v = read_number(c_, *rate, cm.path("rate_rps"), kNonNegative)) {
+          call.rate_rps = *v;
+        }
+      }
+      out.push_back(call);
     }
   }
 
@@ -1219,6 +1221,8 @@ class Loader {
         read_partition(m, f);
         break;
       case FaultKind::kAgentCompromise:
+        read_agent_compromise(m, f);
+        break;
       case FaultKind::kKeyCompromise:
         required_number("exfil_rps", kPositive, f.exfil_rps, "records read out per second");
         break;
@@ -1230,6 +1234,32 @@ class Loader {
       case FaultKind::kDataCorruption:
       case FaultKind::kFullOutage:
         break;
+    }
+  }
+
+  // A compromised agent reads records out (exfil_rps), changes its calls
+  // (calls: what it calls while compromised, in place of its own), or both.
+  void read_agent_compromise(MapReader& m, Fault& f) {
+    read_double(m, "exfil_rps", kPositive, f.exfil_rps);
+    const DocNode* calls = m.get("calls");
+    if (calls != nullptr) read_calls(*calls, m.path("calls"), f.calls);
+    if (m.get("exfil_rps") == nullptr && calls == nullptr) {
+      c_.error(m.node().mark, m.path(),
+               "the agent_compromise has no effect: give exfil_rps (records read out per "
+               "second), calls (what the agent calls while compromised), or both");
+      return;
+    }
+    if (calls == nullptr || m.get("exfil_rps") != nullptr || f.target >= s_.agents.size()) return;
+    // Calls alone that are the agent's own calls change nothing.
+    std::vector<std::pair<size_t, double>> mine, theirs;
+    for (const AgentCall& c : s_.agents[f.target].calls) mine.emplace_back(c.service, c.rate_rps);
+    for (const AgentCall& c : f.calls) theirs.emplace_back(c.service, c.rate_rps);
+    std::sort(mine.begin(), mine.end());
+    std::sort(theirs.begin(), theirs.end());
+    if (mine == theirs) {
+      c_.error(calls->mark, m.path("calls"),
+               "the agent_compromise has no effect: these are the calls " +
+                   quote(f.target_name) + " already makes");
     }
   }
 

@@ -270,6 +270,10 @@ World::World(const Scenario& scenario, uint64_t seed, sim::Simulation& sim, Worl
   for (const Agent& a : scenario.agents) {
     for (const AgentCall& c : a.calls) svc_[pos_[c.service]].entry_service = 1;
   }
+  // ... and those a compromised agent will call instead.
+  for (const Fault& f : scenario.faults) {
+    for (const AgentCall& c : f.calls) svc_[pos_[c.service]].entry_service = 1;
+  }
   for (size_t v = 0; v < n_; ++v) {
     if (svc_[v].entry_service) entry_list_.push_back(static_cast<uint32_t>(v));
   }
@@ -511,9 +515,13 @@ void World::on_tick() {
   }
   for (size_t a = 0; a < scenario_->agents.size(); ++a) {
     if (agent_quarantined_[a]) continue;
-    for (const AgentCall& c : scenario_->agents[a].calls) {
-      svc_[pos_[c.service]].entry += c.rate_rps * tick_s;
+    // A compromised agent that changed its calls makes those instead.
+    const std::vector<AgentCall>* calls = &scenario_->agents[a].calls;
+    for (const Compromise& c : compromises_) {
+      const Fault& fault = scenario_->faults[c.fault];
+      if (!c.by_key && c.agent == a && !fault.calls.empty()) calls = &fault.calls;
     }
+    for (const AgentCall& c : *calls) svc_[pos_[c.service]].entry += c.rate_rps * tick_s;
   }
   for (const Compromise& c : compromises_) {
     if (!exfil_active(c)) continue;
@@ -1175,8 +1183,21 @@ void World::on_fault_start(size_t f) {
       c.agent = t;
       c.key = c.by_key ? fault.target_name : scenario_->agents[t].key;
       compromises_.push_back(c);
-      std::snprintf(buf, sizeof buf, "reads %.6g records/s", fault.exfil_rps);
-      rec.effect = buf;
+      std::string effect;
+      if (fault.exfil_rps > 0.0) {
+        std::snprintf(buf, sizeof buf, "reads %.6g records/s", fault.exfil_rps);
+        effect = buf;
+      }
+      if (!fault.calls.empty()) {
+        effect += effect.empty() ? "calls " : "; calls ";
+        for (size_t i = 0; i < fault.calls.size(); ++i) {
+          std::snprintf(buf, sizeof buf, "%s%s at %.6g/s", i > 0 ? ", " : "",
+                        scenario_->services[fault.calls[i].service].id.c_str(),
+                        fault.calls[i].rate_rps);
+          effect += buf;
+        }
+      }
+      rec.effect = effect;
       break;
     }
     case FaultKind::kFullOutage:

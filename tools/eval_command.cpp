@@ -9,6 +9,8 @@
 //   cusum         detectors in mode cusum
 //   nearest_self  detectors in mode nearest_self: farther than eps from
 //                 every self vector on gated evaluations
+//   hybrid        z_hard and CUSUM, and the nearest-self rule in place of
+//                 the repertoire
 //   full          the whole stack: z_hard, CUSUM and the V-detector repertoire
 //
 // Every method runs on the same seeds with the same procedures otherwise,
@@ -18,7 +20,9 @@
 // p90 detection delay, false alerts per simulated day and the mean NAB
 // score (standard profile), and a verdict: the full stack is kept for the
 // class when its NAB score beats every other method's and it raises no more
-// false alerts per day than static thresholds. The table is printed and,
+// false alerts per day than static thresholds; the verdict also names the
+// best method (highest NAB among those with no more false alerts per day
+// than static thresholds). The table is printed and,
 // with --out, written as DIR/eval.json and DIR/eval.md (atomically).
 //
 // Exit codes: 0 when it ran (whatever the table shows), 2 on bad input.
@@ -65,6 +69,7 @@ constexpr Method kMethods[] = {
     {"zscore", true, ctl::DetectorMode::kZScore, "detectors"},
     {"cusum", true, ctl::DetectorMode::kCusum, "detectors"},
     {"nearest_self", true, ctl::DetectorMode::kNearestSelf, "detectors"},
+    {"hybrid", true, ctl::DetectorMode::kHybrid, "detectors"},
     {"full", true, ctl::DetectorMode::kFull, "detectors"},
 };
 constexpr size_t kMethodCount = std::size(kMethods);
@@ -274,19 +279,31 @@ void add_eval_command(CLI::App& app, int* exit_code) {
         reason = "best NAB (" + cell(full.nab(), "%.1f") + ") with no more false alerts per day " +
                  "than static thresholds";
       }
+      // The best method: highest NAB without more false alerts per day than
+      // static thresholds; the first in kMethods order on a tie.
+      size_t best = kMethodCount;
+      for (size_t m = 0; m < kMethodCount; ++m) {
+        const double nab = table[m].nab();
+        if (!std::isfinite(nab) || table[m].fa_per_day() > static_fa) continue;
+        if (best == kMethodCount || nab > table[best].nab()) best = m;
+      }
+      const std::string best_name = best < kMethodCount ? kMethods[best].name : "";
       verdicts.push_back(Json{{"scenario", scenario.name},
                               {"class", fault_class},
                               {"full_stack_kept", kept},
-                              {"reason", reason}});
-      std::printf("%-28s verdict: full stack %s: %s\n", scenario.name.c_str(),
-                  kept ? "kept" : "not kept", reason.c_str());
+                              {"reason", reason},
+                              {"best", best < kMethodCount ? Json(best_name) : Json(nullptr)}});
+      std::printf("%-28s verdict: full stack %s: %s%s\n", scenario.name.c_str(),
+                  kept ? "kept" : "not kept", reason.c_str(),
+                  best < kMethodCount ? ("; best: " + best_name).c_str() : "");
     }
     md += "\n## Verdicts\n\nThe full stack is kept for a class only where its NAB score beats "
           "every other method's without more false alerts per day than static thresholds.\n\n";
     for (const Json& v : verdicts) {
       md += "- " + v["scenario"].get<std::string>() + " (" + v["class"].get<std::string>() +
             "): " + (v["full_stack_kept"].get<bool>() ? "kept" : "not kept") + "; " +
-            v["reason"].get<std::string>() + "\n";
+            v["reason"].get<std::string>() +
+            (v["best"].is_null() ? "" : "; best: " + v["best"].get<std::string>()) + "\n";
     }
     if (!params->out.empty()) {
       std::error_code ec;

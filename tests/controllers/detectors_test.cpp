@@ -212,9 +212,12 @@ std::vector<ServiceInfo> three_services() {
           testing::service_named("web")};
 }
 
+// The seed's full stack (the repertoire, its scores, memory and node sync);
+// the tests of the other modes set theirs.
 DetectorProcedures test_procedures() {
   DetectorProcedures p;
   p.enabled = true;
+  p.mode = DetectorMode::kFull;
   p.warmup = 30 * kMinute;
   p.max_attempts = 20000;
   return p;
@@ -499,6 +502,27 @@ TEST(DetectorController, AblationModesAlertOnlyThroughTheirOwnMethod) {
     EXPECT_TRUE(r.det.detectors().empty()) << to_string(mode);  // no repertoire
     for (const DetectorAlert& a : r.det.alerts()) EXPECT_EQ(a.method, to_string(mode));
   }
+}
+
+// The hybrid: Stage A as in the full stack, and the nearest-self rule where
+// the full stack has its repertoire. It generates no detectors and catches
+// the joint anomaly through one of its three methods.
+TEST(DetectorController, HybridIsStageAWithTheNearestSelfRule) {
+  DetectorProcedures p = test_procedures();
+  p.mode = DetectorMode::kHybrid;
+  Rig r(3, p);
+  r.drive.run_to(90 * kMinute);
+  EXPECT_TRUE(r.paged.empty());
+  EXPECT_TRUE(r.det.detectors().empty());
+  r.drive.anomaly_at = 90 * kMinute;
+  r.drive.run_to(110 * kMinute);
+  ASSERT_FALSE(r.det.alerts().empty());
+  for (const DetectorAlert& a : r.det.alerts()) {
+    EXPECT_TRUE(a.method == "zscore" || a.method == "cusum" || a.method == "nearest_self")
+        << a.method;
+  }
+  ASSERT_FALSE(r.paged.empty());
+  EXPECT_EQ(r.paged.front().service, "api");
 }
 
 }  // namespace

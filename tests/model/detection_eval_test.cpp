@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "model/expectations.hpp"
@@ -161,6 +162,7 @@ TEST(DetectorPagingRules, TheDefaultsSwitchTheDetectorsOn) {
   const ctl::Procedures p;
   EXPECT_TRUE(p.detectors.enabled);
   EXPECT_EQ(p.detectors.max_severity, 2);
+  EXPECT_EQ(p.detectors.mode, ctl::DetectorMode::kHybrid);
 }
 
 // Rules 1 and 2 on the false-alert trap: 20-second error bursts and
@@ -173,6 +175,9 @@ TEST(DetectorPagingRules, FlapsShorterThanPersistForNeverPage) {
   ctl::Procedures twitchy;
   twitchy.detectors.persist_for = 0;
   twitchy.detectors.max_severity = 1;
+  // The seed's stack: the repertoire's costimulated activations are what
+  // escalated to P1 (the hybrid's nearest-self findings page P2 here).
+  twitchy.detectors.mode = ctl::DetectorMode::kFull;
   const RuleRun old_rules = run_library("flapping-dependency.yaml", 3, &twitchy);
   bool paged = false;
   for (const AlertRecord& a : old_rules.detector_alerts) paged = paged || a.severity == "P1";
@@ -233,18 +238,44 @@ TEST(EvalCommand, WritesTheTableForEveryMethod) {
   ASSERT_EQ(ok.exit_code, 0) << ok.err;
   const nlohmann::json j = nlohmann::json::parse(cli_test::read_text(out / "eval.json"));
   EXPECT_EQ(j["format"], "dreamsim.eval/1");
-  ASSERT_EQ(j["rows"].size(), 5u);
+  ASSERT_EQ(j["rows"].size(), 6u);
   std::vector<std::string> methods;
   for (const auto& row : j["rows"]) methods.push_back(row["method"]);
   EXPECT_EQ(methods, (std::vector<std::string>{"static", "zscore", "cusum", "nearest_self",
-                                               "full"}));
-  // Static thresholds miss the creep; the full stack finds it.
+                                               "hybrid", "full"}));
+  // Static thresholds miss the creep; the hybrid and the full stack find it.
   EXPECT_EQ(j["rows"][0]["recall"], 0);
   EXPECT_EQ(j["rows"][4]["recall"], 1);
+  EXPECT_EQ(j["rows"][5]["recall"], 1);
   ASSERT_EQ(j["verdicts"].size(), 1u);
   EXPECT_NE(cli_test::read_text(out / "eval.md").find("| slow-latency-creep | latency | full |"),
             std::string::npos);
   EXPECT_NE(ok.out.find("verdict"), std::string::npos);
+}
+
+// The changed call pattern of a compromised agent: only the methods that
+// look at the whole vector (nearest-self, the hybrid, the full stack) see
+// it; z-score and CUSUM cannot, and the verdict names a best method.
+TEST(EvalCommand, OnlyTheMultivariateMethodsSeeAChangedCallPattern) {
+  const fs::path out = fs::path(::testing::TempDir()) / "dreamsim_eval_calls";
+  const cli_test::CommandResult ok = cli_test::run_dreamsim(
+      "eval " +
+      cli_test::quoted(kRoot / "scenarios" / "examples" / "compromised-agent-calls.yaml") +
+      " --seeds 1..2 --out " + cli_test::quoted(out));
+  ASSERT_EQ(ok.exit_code, 0) << ok.err;
+  const nlohmann::json j = nlohmann::json::parse(cli_test::read_text(out / "eval.json"));
+  ASSERT_EQ(j["rows"].size(), 6u);
+  std::map<std::string, double> recall;
+  for (const auto& row : j["rows"]) {
+    EXPECT_EQ(row["class"], "agent_compromise");
+    recall[row["method"].get<std::string>()] = row["recall"].is_null() ? 0.0 : row["recall"].get<double>();
+  }
+  EXPECT_EQ(recall["zscore"], 0.0);
+  EXPECT_EQ(recall["cusum"], 0.0);
+  EXPECT_EQ(recall["nearest_self"], 1.0);
+  EXPECT_EQ(recall["hybrid"], 1.0);
+  ASSERT_EQ(j["verdicts"].size(), 1u);
+  EXPECT_FALSE(j["verdicts"][0]["best"].is_null());
 }
 
 TEST(EvalCommand, BadSeedsAreBadInput) {

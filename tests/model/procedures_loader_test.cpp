@@ -830,7 +830,7 @@ const BadCase kCases[] = {
     {"detectors_gate_above_hard.yaml",
      {"detectors_gate_above_hard.yaml:2:11: detectors.z_gate: z_gate (5) must be below z_hard (4)",
       "detectors_gate_above_hard.yaml:4:9: detectors.mode: unknown detector mode 'neural' (one "
-      "of: full, zscore, cusum, nearest_self)"}},
+      "of: full, zscore, cusum, nearest_self, hybrid)"}},
     {"distribution_parameter_of_other.yaml",
      {"distribution_parameter_of_other.yaml:5:5: incident.operator_delay.sigma: field 'sigma' "
       "does not apply to the distribution 'fixed' (it applies to lognormal; the fixed "

@@ -53,6 +53,14 @@ const BadCase kCases[] = {
     {"already_down.yaml",
      {{"already_down.yaml:11:5: faults[1]: the latency cannot take effect: 'api' is already down "
        "from 10m to the end of the run (faults[0], crash)"}}},
+    {"agent_compromise_no_effect.yaml",
+     {{"agent_compromise_no_effect.yaml:12:5: faults[0]: the agent_compromise has no effect: give "
+       "exfil_rps (records read out per second), calls (what the agent calls while compromised), "
+       "or both"},
+      {"agent_compromise_no_effect.yaml:18:12: faults[1].calls: the agent_compromise has no "
+       "effect: these are the calls 'bot' already makes"},
+      {"agent_compromise_no_effect.yaml:22:5: faults[2].calls: field 'calls' does not apply to "
+       "fault kind 'key_compromise' (it applies to agent_compromise)"}}},
     {"bad_deploy_no_effect.yaml",
      {{"bad_deploy_no_effect.yaml:8:5: faults[0]: the bad_deploy has no effect: give at least one "
        "of latency_add, latency_factor (> 1) or error_rate (> 0)"}}},

@@ -531,6 +531,40 @@ TEST(WorldFaults, AgentCompromiseExfiltratesUntilQuarantined) {
   EXPECT_NEAR(world.metrics().records_exfiltrated, 4000.0, 1e-6);
 }
 
+// A changed call pattern: while compromised, the agent makes the fault's
+// calls instead of its own (here: 5/s to api becomes 5/s to api and 40/s
+// straight to db, a service it never called); nothing leaves. Quarantine
+// stops all of its calls.
+TEST(WorldFaults, AgentCompromiseWithCallsChangesWhatTheAgentCalls) {
+  Scenario sc = make_scenario({make_service("db"), make_service("api")}, Duration::minutes(5));
+  add_edge(sc, 1, 0);
+  sc.load.push_back(constant_load(1, 50.0));
+  Agent agent;
+  agent.id = "bot";
+  agent.key = "k1";
+  agent.calls.push_back(AgentCall{1, 5.0});
+  sc.agents.push_back(agent);
+  Fault f = make_fault(FaultKind::kAgentCompromise, 0, 60, 120);
+  f.target_kind = FaultTargetKind::kAgent;
+  f.calls = {AgentCall{1, 5.0}, AgentCall{0, 40.0}};
+  sc.faults.push_back(f);
+  sim::Simulation sim;
+  World world(sc, 1, sim);
+  run_through_tick(sim, world, 50);
+  EXPECT_NEAR(latest(world, Signal::kTraffic, 1), 55.0, 1e-9);
+  EXPECT_NEAR(latest(world, Signal::kTraffic, 0), 55.0, 1e-9);
+  run_through_tick(sim, world, 90);
+  EXPECT_NEAR(latest(world, Signal::kTraffic, 1), 55.0, 1e-9);
+  EXPECT_NEAR(latest(world, Signal::kTraffic, 0), 95.0, 1e-9);
+  EXPECT_EQ(world.metrics().records_exfiltrated, 0.0);
+  world.quarantine_agent(0);
+  run_through_tick(sim, world, 100);
+  EXPECT_NEAR(latest(world, Signal::kTraffic, 1), 50.0, 1e-9);
+  EXPECT_NEAR(latest(world, Signal::kTraffic, 0), 50.0, 1e-9);
+  ASSERT_EQ(world.faults().size(), 1u);
+  EXPECT_EQ(world.faults()[0].effect, "calls api at 5/s, db at 40/s");
+}
+
 TEST(WorldFaults, KeyCompromiseStopsWhenTheKeyIsRotated) {
   Scenario sc = with_store();
   Agent agent;
