@@ -1,5 +1,6 @@
 #include "controllers/alerting.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -36,7 +37,50 @@ int classify(double value, const Thresholds& t, double p2_factor) {
 AlertingController::AlertingController(Ports ports, const AlertingProcedures& procedures)
     : ports_(ports),
       p_(procedures),
-      states_((ports.telemetry.service_count() + 1) * kAlertSignalCount) {}
+      states_((ports.telemetry.service_count() + 1) * kAlertSignalCount),
+      traffic_(ports.telemetry.service_count() + 1) {}
+
+namespace {
+constexpr double kTrafficScale = 1048576.0;  // 2^20: fixed point of the traffic sums
+}  // namespace
+
+bool AlertingController::update_traffic(size_t column, size_t window_ticks,
+                                        size_t baseline_ticks) const {
+  const TelemetryPort& t = ports_.telemetry;
+  TrafficSums& s = traffic_[column];
+  const size_t span = window_ticks + baseline_ticks;
+  if (s.ring.size() != span) {
+    s = TrafficSums{};
+    s.ring.assign(span, 0);
+  }
+  const int64_t now = t.ticks();
+  const int64_t fresh = now - s.seen;
+  if (fresh <= 0) return s.count == span;
+  if (fresh >= static_cast<int64_t>(span)) {
+    s.head = s.count = 0;
+    s.window_sum = s.base_sum = 0;
+  }
+  t.window(Signal::kTraffic, column,
+           static_cast<size_t>(std::min<int64_t>(fresh, static_cast<int64_t>(span))), scratch_);
+  s.seen = now;
+  for (const double v : scratch_) {
+    const int64_t q = std::isfinite(v) ? std::llround(v * kTrafficScale) : 0;
+    if (s.count == span) {  // the oldest baseline tick leaves
+      s.base_sum -= s.ring[s.head];
+      s.head = (s.head + 1) % span;
+      --s.count;
+    }
+    s.ring[(s.head + s.count) % span] = q;
+    ++s.count;
+    s.window_sum += q;
+    if (s.count > window_ticks) {  // the oldest window tick joins the baseline
+      const int64_t moved = s.ring[(s.head + s.count - 1 - window_ticks) % span];
+      s.window_sum -= moved;
+      s.base_sum += moved;
+    }
+  }
+  return s.count == span;
+}
 
 void AlertingController::start() {
   if (started_) return;
@@ -105,13 +149,12 @@ double AlertingController::read(size_t column, AlertSignal signal, size_t window
     }
     case AlertSignal::kTrafficDrop: {
       // The baseline is the stretch just before the window.
-      t.window(Signal::kTraffic, column, window_ticks + baseline_ticks, scratch_);
-      if (scratch_.size() < window_ticks + baseline_ticks) return nan;
-      double base = 0.0, recent = 0.0;
-      for (size_t i = 0; i < baseline_ticks; ++i) base += scratch_[i];
-      for (size_t i = baseline_ticks; i < scratch_.size(); ++i) recent += scratch_[i];
-      base /= static_cast<double>(baseline_ticks);
-      recent /= static_cast<double>(window_ticks);
+      if (!update_traffic(column, window_ticks, baseline_ticks)) return nan;
+      const TrafficSums& sums = traffic_[column];
+      const double base =
+          static_cast<double>(sums.base_sum) / kTrafficScale / static_cast<double>(baseline_ticks);
+      const double recent =
+          static_cast<double>(sums.window_sum) / kTrafficScale / static_cast<double>(window_ticks);
       if (base < p_.traffic_min_rps) return nan;
       *valid = true;
       double expected = 1.0;

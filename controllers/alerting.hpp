@@ -117,7 +117,24 @@ class AlertingController {
   AlertingProcedures p_;
   void step_security(Micros now);
 
+  // The traffic-drop rule's sums, kept as ticks arrive instead of re-read
+  // each evaluation: the last window + baseline ticks of one column's
+  // traffic, in fixed point (2^-20 rps) so that adding the newest and
+  // dropping the oldest is exact and the sums never drift.
+  struct TrafficSums {
+    std::vector<int64_t> ring;  // window + baseline ticks, oldest at `head`
+    size_t head = 0;
+    size_t count = 0;
+    int64_t seen = 0;  // telemetry ticks folded in
+    int64_t window_sum = 0;
+    int64_t base_sum = 0;
+  };
+  // Folds the ticks committed since the last call into `column`'s sums;
+  // false until window + baseline ticks have been seen.
+  bool update_traffic(size_t column, size_t window_ticks, size_t baseline_ticks) const;
+
   std::vector<State> states_;  // [column * kAlertSignalCount + signal]
+  mutable std::vector<TrafficSums> traffic_;  // per column
   std::vector<State> agent_states_;  // one per agent, for exfiltration
   double exfiltration_rps_ = -1.0;    // < 0: not watched
   TrafficExpectation expected_traffic_;

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <vector>
+
 #include "tests/controllers/fake_world.hpp"
 
 namespace dreamsim::ctl {
@@ -144,6 +147,39 @@ TEST(Alerting, TrafficDropAgainstTheBaseline) {
   ASSERT_GE(w.recorder.fired.size(), 2u);
   EXPECT_EQ(w.recorder.fired[1].severity, "P1");
   EXPECT_EQ(w.recorder.fired[1].fired_at, 120 * kSecond);
+}
+
+// The traffic sums are kept as ticks arrive; whatever the gaps between
+// evaluations (a boost, a service switched off for longer than window and
+// baseline), each value equals the plain mean of the window over the mean
+// of the baseline read afresh.
+TEST(Alerting, TrafficDropEqualsAFreshReadWhateverTheGapsBetweenEvaluations) {
+  FakeWorld w(two_services());
+  AlertingController a(w.ports(), procedures());  // window 30 s, baseline 60 s, 1 s ticks
+  std::vector<double> series;
+  auto fresh = [&] {
+    double base = 0.0, recent = 0.0;
+    const size_t n = series.size();
+    for (size_t i = n - 90; i < n - 30; ++i) base += series[i];
+    for (size_t i = n - 30; i < n; ++i) recent += series[i];
+    return 1.0 - (recent / 30.0) / (base / 60.0);
+  };
+  int checked = 0;
+  for (int t = 1; t <= 600; ++t) {
+    const double rps = 100.0 + 37.0 * std::sin(0.05 * t) + (t % 7) * 0.125;
+    w.telemetry.set(Signal::kTraffic, 0, rps);
+    series.push_back(rps);
+    w.run_to(t * kSecond);
+    // Evaluate at irregular gaps: every tick, then every 13 s, then after a
+    // pause of 200 s (longer than window and baseline), then every 3 s.
+    const bool evaluate = t < 120 || (t < 250 && t % 13 == 0) || (t >= 450 && t % 3 == 0);
+    if (!evaluate) continue;
+    a.evaluate();
+    if (series.size() < 90) continue;
+    EXPECT_NEAR(a.last_value(0, AlertSignal::kTrafficDrop), fresh(), 1e-6) << "at " << t << " s";
+    ++checked;
+  }
+  EXPECT_GT(checked, 80);
 }
 
 TEST(Alerting, NoTrafficDropAlertBeforeTheBaselineIsFull) {
