@@ -33,6 +33,30 @@ RobustBaseline robust_baseline(std::vector<double>& values, double scale_floor) 
   return b;
 }
 
+RobustBaseline robust_baseline_sorted(const std::vector<double>& a, double scale_floor) {
+  RobustBaseline b;
+  b.scale = scale_floor;
+  const size_t n = a.size();
+  if (n == 0) return b;
+  const size_t mid = n / 2;
+  b.median = n % 2 == 1 ? a[mid] : 0.5 * (a[mid - 1] + a[mid]);
+  // Deviations: right run a[p..] - m ascending, left run m - a[p-1], m - a[p-2], ...
+  // ascending; walk the merge to the (mid - 1)th and mid-th smallest.
+  const size_t p =
+      static_cast<size_t>(std::lower_bound(a.begin(), a.end(), b.median) - a.begin());
+  size_t right = p, left = p;  // next unused: a[right] on the right, a[left - 1] on the left
+  double previous = 0.0, current = 0.0;
+  for (size_t k = 0; k <= mid; ++k) {
+    previous = current;
+    const bool take_right =
+        left == 0 || (right < n && a[right] - b.median <= b.median - a[left - 1]);
+    current = take_right ? a[right++] - b.median : b.median - a[--left];
+  }
+  const double mad = n % 2 == 1 ? current : 0.5 * (previous + current);
+  b.scale = std::max(1.4826 * mad, scale_floor);
+  return b;
+}
+
 bool Cusum::update(double z) {
   s = std::max(0.0, s + z - k);
   if (s > h) {

@@ -58,6 +58,11 @@ struct RobustBaseline {
 // The median and scale of `values` (reordered in place; empty gives
 // {0, floor}). Even counts take the mean of the two middle values.
 RobustBaseline robust_baseline(std::vector<double>& values, double scale_floor);
+// The same from values already sorted ascending, without copying or
+// reordering them: the median is the middle, and the MAD the middle of the
+// deviations, which are two sorted runs (below and above the median) merged
+// up to the middle. Bit for bit the result of robust_baseline.
+RobustBaseline robust_baseline_sorted(const std::vector<double>& sorted, double scale_floor);
 
 inline double robust_z(double x, const RobustBaseline& b) { return (x - b.median) / b.scale; }
 

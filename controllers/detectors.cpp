@@ -113,7 +113,6 @@ DetectorController::DetectorController(Ports ports, const DetectorProcedures& pr
       t.baseline[f].scale = kScaleFloor[f];
     }
   }
-  for (auto& v : scratch_) v.reserve(ring_size * tracks_.size() + 1);
   // Dependencies first (depth-first post-order from each service in index
   // order), so that one pass carries a change up to every caller.
   const TelemetryPort& t = ports_.telemetry;
@@ -209,13 +208,8 @@ void DetectorController::refresh_baselines() {
   for (ServiceTrack& t : tracks_) {
     const Ring& r = t.ring;
     for (int f = 0; f < kFeatureCount; ++f) {
-      std::vector<double>& v = scratch_[f];
-      v.clear();
-      for (size_t i = 0; i < r.size; ++i) {
-        if (r.quiet[i]) v.push_back(r.values[i](f));
-      }
       // Keep the last baseline when everything recent was alerting.
-      if (!v.empty()) t.baseline[f] = robust_baseline(v, kScaleFloor[f]);
+      if (!r.sorted[f].empty()) t.baseline[f] = robust_baseline_sorted(r.sorted[f], kScaleFloor[f]);
     }
   }
 }
@@ -307,8 +301,19 @@ void DetectorController::evaluate() {
     }
     const bool changing = in_change(track, now);
     Ring& r = track.ring;
+    const bool quiet = !track.alerting && track.golden_open == 0 && !changing;
+    for (int f = 0; f < kFeatureCount; ++f) {
+      std::vector<double>& sorted = r.sorted[f];
+      if (r.size == r.values.size() && r.quiet[r.next]) {  // the oldest quiet value leaves
+        const double old = r.values[r.next](f);
+        auto it = std::lower_bound(sorted.begin(), sorted.end(), old);
+        if (it == sorted.end() || !(*it == old)) it = std::find(sorted.begin(), sorted.end(), old);
+        if (it != sorted.end()) sorted.erase(it);
+      }
+      if (quiet) sorted.insert(std::upper_bound(sorted.begin(), sorted.end(), x(f)), x(f));
+    }
     r.values[r.next] = x;
-    r.quiet[r.next] = (!track.alerting && track.golden_open == 0 && !changing) ? 1 : 0;
+    r.quiet[r.next] = quiet ? 1 : 0;
     r.next = (r.next + 1) % r.values.size();
     r.size = std::min(r.size + 1, r.values.size());
     if (!trained_) continue;

@@ -187,6 +187,9 @@ class DetectorController : public MaintenanceParticipant {
     std::vector<uint8_t> quiet;
     size_t next = 0;
     size_t size = 0;
+    // Each feature's quiet values in the ring, ascending: the baseline is
+    // read from them every refresh without sorting the hour again.
+    std::vector<double> sorted[kFeatureCount];
   };
   struct ServiceTrack {
     Ring ring;
@@ -270,7 +273,6 @@ class DetectorController : public MaintenanceParticipant {
   std::map<std::pair<std::string, size_t>, Micros> guarded_since_;  // engaged guardrails
 
   // Scratch, reused so that evaluations do not allocate.
-  std::vector<double> scratch_[kFeatureCount];
   std::vector<double> window_;
   std::vector<double> traffic_;
 };
