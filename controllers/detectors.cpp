@@ -305,10 +305,10 @@ void DetectorController::evaluate() {
     for (int f = 0; f < kFeatureCount; ++f) {
       std::vector<double>& sorted = r.sorted[f];
       if (r.size == r.values.size() && r.quiet[r.next]) {  // the oldest quiet value leaves
+        // Features are finite (read_features), so the exact copy is there.
         const double old = r.values[r.next](f);
-        auto it = std::lower_bound(sorted.begin(), sorted.end(), old);
-        if (it == sorted.end() || !(*it == old)) it = std::find(sorted.begin(), sorted.end(), old);
-        if (it != sorted.end()) sorted.erase(it);
+        const auto it = std::lower_bound(sorted.begin(), sorted.end(), old);
+        if (it != sorted.end() && *it == old) sorted.erase(it);
       }
       if (quiet) sorted.insert(std::upper_bound(sorted.begin(), sorted.end(), x(f)), x(f));
     }

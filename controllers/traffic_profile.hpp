@@ -75,7 +75,6 @@ class TrafficProfile : public MaintenanceParticipant {
   void sample();
   void refresh(std::vector<MaintenanceAction>& out, Micros now);
   double mean_level(size_t column, Micros from, Micros to) const;
-  size_t slots_per_day() const { return slots_; }
 
   Ports ports_;
   MaintenanceProcedures p_;

@@ -209,24 +209,27 @@ TEST(DetectorPagingRules, APersistentCreepPagesP2AfterPersistFor) {
   EXPECT_TRUE(expectations_passed(r.outcome));
 }
 
+// A library run in which `rule` held the detectors' findings back: no
+// detector alert, the rule counted some, every expectation met.
+void expect_held_by(const char* scenario, uint64_t seed, const char* rule) {
+  const RuleRun r = run_library(scenario, seed);
+  EXPECT_TRUE(r.detector_alerts.empty()) << scenario;
+  EXPECT_GT(held(r, rule), 0) << scenario;
+  EXPECT_TRUE(expectations_passed(r.outcome)) << scenario;
+}
+
 // Rule 3: a deploy is a change the procedures know of. While it is in
 // progress (and for quiet_after_change after) the slower version's signals
 // are the deployment's and the golden signals' to judge: the detectors'
 // findings are held, and nothing from the detectors pages.
 TEST(DetectorPagingRules, NoDetectorPageDuringAKnownDeploy) {
-  const RuleRun r = run_library("standard-bad-deploy.yaml", 2);
-  EXPECT_TRUE(r.detector_alerts.empty());
-  EXPECT_GT(held(r, "change"), 0);
-  EXPECT_TRUE(expectations_passed(r.outcome));
+  expect_held_by("standard-bad-deploy.yaml", 2, "change");
 }
 
 // Rule 4: while the golden-signal traffic-drop alert is open, the
 // detectors' findings on the same symptom do not page a second time.
 TEST(DetectorPagingRules, NoSecondPageForAnOpenGoldenSignalAlert) {
-  const RuleRun r = run_library("upstream-traffic-drop.yaml", 4);
-  EXPECT_TRUE(r.detector_alerts.empty());
-  EXPECT_GT(held(r, "golden_alert_open"), 0);
-  EXPECT_TRUE(expectations_passed(r.outcome));
+  expect_held_by("upstream-traffic-drop.yaml", 4, "golden_alert_open");
 }
 
 TEST(EvalCommand, WritesTheTableForEveryMethod) {

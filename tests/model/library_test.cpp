@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "controllers/detectors.hpp"
 #include "model/expectations.hpp"
 #include "model/run.hpp"
 #include "model/scenario_loader.hpp"
@@ -140,6 +141,24 @@ const Library& library() {
     return l;
   }();
   return lib;
+}
+
+// The detectors name their alerts <method>_<feature> (zscore and cusum per
+// feature, the whole-vector rules "_anomaly"); expectations must accept
+// every such name, not only the ones the library happens to raise.
+TEST(ExpectationNames, CoverEveryDetectorSignal) {
+  const std::vector<std::string>& known = known_alert_signals();
+  auto has = [&known](const std::string& name) {
+    return std::find(known.begin(), known.end(), name) != known.end();
+  };
+  for (const char* method : {"zscore", "cusum"}) {
+    for (int f = 0; f < ctl::kFeatureCount; ++f) {
+      const std::string name = std::string(method) + "_" + ctl::feature_name(f);
+      EXPECT_TRUE(has(name)) << name;
+    }
+  }
+  EXPECT_TRUE(has("nsa_anomaly"));
+  EXPECT_TRUE(has("nearest_self_anomaly"));
 }
 
 TEST(ScenarioLibrary, HasTheScenariosOfTheIssueEachDescribedWithExpectations) {
